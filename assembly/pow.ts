@@ -1,0 +1,175 @@
+// pow(x, y) for x > 0 finite, split so a fixed base pays for its log once.
+// see: AssemblyScript std/assembly/util/math.ts pow_lut (musl src/math/pow.c, ARM optimized-routines), no-FMA path
+import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
+
+// @ts-ignore: decorator
+@inline const EXP_TABLE_BITS = 7;
+// @ts-ignore: decorator
+@inline const POW_LOG_TABLE_BITS = 7;
+
+/** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
+export let lhi: f64 = 0;
+export let llo: f64 = 0;
+/** 1 when pow_lut's y-range special case must be consulted (x == 1); set by pow_prepare. */
+let x_is_one: bool = false;
+let x_gt_one: bool = false;
+
+// @ts-ignore: decorator
+@inline
+function log_inline(ix: u64): void {
+  const N = 1 << POW_LOG_TABLE_BITS;
+  const N_MASK = N - 1;
+  const
+    Ln2hi = reinterpret<f64>(0x3FE62E42FEFA3800),
+    Ln2lo = reinterpret<f64>(0x3D2EF35793C76730);
+  const
+    A0 = reinterpret<f64>(0xBFE0000000000000),
+    A1 = reinterpret<f64>(0xBFE5555555555560),
+    A2 = reinterpret<f64>(0x3FE0000000000006),
+    A3 = reinterpret<f64>(0x3FE999999959554E),
+    A4 = reinterpret<f64>(0xBFE555555529A47A),
+    A5 = reinterpret<f64>(0xBFF2495B9B4845E9),
+    A6 = reinterpret<f64>(0x3FF0002B8B263FC3);
+
+  let tmp = ix - 0x3fE6955500000000;
+  let i   = usize((tmp >> (52 - POW_LOG_TABLE_BITS)) & N_MASK);
+  let k   = <i64>tmp >> 52;
+  let iz  = ix - (tmp & u64(0xFFF) << 52);
+  let z   = reinterpret<f64>(iz);
+  let kd  = <f64>k;
+
+  let invc     = load<f64>(POW_LOG_DATA_TAB + (i << (2 + alignof<f64>())), 0 << alignof<f64>());
+  let logc     = load<f64>(POW_LOG_DATA_TAB + (i << (2 + alignof<f64>())), 2 << alignof<f64>());
+  let logctail = load<f64>(POW_LOG_DATA_TAB + (i << (2 + alignof<f64>())), 3 << alignof<f64>());
+
+  let zhi = reinterpret<f64>((iz + u64(0x80000000)) & 0xFFFFFFFF00000000);
+  let zlo = z - zhi;
+  let rhi = zhi * invc - 1.0;
+  let rlo = zlo * invc;
+  let r   = rhi + rlo;
+
+  let t1  = kd * Ln2hi + logc;
+  let t2  = t1 + r;
+  let lo1 = kd * Ln2lo + logctail;
+  let lo2 = t1 - t2 + r;
+
+  let ar  = A0 * r;
+  let ar2 = r * ar;
+  let ar3 = r * ar2;
+  let arhi  = A0  * rhi;
+  let arhi2 = rhi * arhi;
+  let hi    = t2  + arhi2;
+  let lo3   = rlo * (ar + arhi);
+  let lo4   = t2 - hi + arhi2;
+
+  let p  = ar3 * (A1 + r * A2 + ar2 * (A3 + r * A4 + ar2 * (A5 + r * A6)));
+  let lo = lo1 + lo2 + lo3 + lo4 + p;
+  let y  = hi + lo;
+  let tail = hi - y + lo;
+  // see: pow_lut, the #else (no __FP_FAST_FMA) branch: lhi, llo depend on x only
+  lhi = reinterpret<f64>(reinterpret<u64>(y) & 0xFFFFFFFFF8000000);
+  llo = y - lhi + tail;
+}
+
+// @ts-ignore: decorator
+@inline
+function specialcase(tmp: f64, sbits: u64, ki: u64): f64 {
+  const
+    Ox1p_1022 = reinterpret<f64>(0x0010000000000000),
+    Ox1p1009  = reinterpret<f64>(0x7F00000000000000);
+  let scale: f64;
+  if (!(ki & 0x80000000)) {
+    sbits -= u64(1009) << 52;
+    scale = reinterpret<f64>(sbits);
+    return Ox1p1009 * (scale + scale * tmp);
+  }
+  sbits += u64(1022) << 52;
+  scale = reinterpret<f64>(sbits);
+  let y = scale + scale * tmp;
+  if (abs(y) < 1.0) {
+    let one = copysign(1.0, y);
+    let lo = scale - y + scale * tmp;
+    let hi = one + y;
+    lo = one - hi + y + lo;
+    y  = (hi + lo) - one;
+    if (y == 0.0) y = reinterpret<f64>(sbits & 0x8000000000000000);
+  }
+  return y * Ox1p_1022;
+}
+
+// @ts-ignore: decorator
+@inline
+function exp_inline(x: f64, xtail: f64): f64 {
+  const N      = 1 << EXP_TABLE_BITS;
+  const N_MASK = N - 1;
+  const
+    InvLn2N   = reinterpret<f64>(0x3FF71547652B82FE) * N,
+    NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000),
+    NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A),
+    shift     = reinterpret<f64>(0x4338000000000000);
+  const
+    C2 = reinterpret<f64>(0x3FDFFFFFFFFFFDBD),
+    C3 = reinterpret<f64>(0x3FC555555555543C),
+    C4 = reinterpret<f64>(0x3FA55555CF172B91),
+    C5 = reinterpret<f64>(0x3F81111167A4D017);
+
+  let ux = reinterpret<u64>(x);
+  let abstop = u32(ux >> 52) & 0x7FF;
+  if (abstop - 0x3C9 >= 0x03F) {
+    if (abstop - 0x3C9 >= 0x80000000) return 1.0;
+    if (abstop >= 0x409) {
+      // see: pow_lut uflow / oflow with sign_bias 0
+      return <i64>ux < 0
+        ? reinterpret<f64>(0x1000000000000000) * reinterpret<f64>(0x1000000000000000)
+        : reinterpret<f64>(0x7000000000000000) * reinterpret<f64>(0x7000000000000000);
+    }
+    abstop = 0;
+  }
+  let z  = InvLn2N * x;
+  let kd = z + shift;
+  let ki = reinterpret<u64>(kd);
+  kd -= shift;
+  let r = x + kd * NegLn2hiN + kd * NegLn2loN;
+  r += xtail;
+  let idx = usize((ki & N_MASK) << 1);
+  let top = ki << (52 - EXP_TABLE_BITS);
+  let tail  = reinterpret<f64>(load<u64>(EXP_DATA_TAB + (idx << alignof<u64>())));
+  let sbits = load<u64>(EXP_DATA_TAB + (idx << alignof<u64>()), 1 << alignof<u64>()) + top;
+  let r2  = r * r;
+  let tmp = tail + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
+  if (abstop == 0) return specialcase(tmp, sbits, ki);
+  let scale = reinterpret<f64>(sbits);
+  return scale + scale * tmp;
+}
+
+/** Prepares x (> 0, finite) as the base of pow_fixed; called once per schedule by the kernel. */
+export function pow_prepare(x: f64): void {
+  let ix = reinterpret<u64>(x);
+  x_is_one = ix == 0x3FF0000000000000;
+  x_gt_one = ix > 0x3FF0000000000000;
+  if ((ix >> 52) == 0) {
+    // see: pow_lut, normalize subnormal x so the exponent becomes negative
+    ix = reinterpret<u64>(x * reinterpret<f64>(0x4330000000000000));
+    ix &= 0x7FFFFFFFFFFFFFFF;
+    ix -= u64(52) << 52;
+  }
+  log_inline(ix);
+}
+
+/** pow(x, y) for the x of the last pow_prepare and any finite y ≠ 0: glibc's no-FMA bits. */
+// @ts-ignore: decorator
+@inline
+export function pow_fixed(y: f64): f64 {
+  let iy = reinterpret<u64>(y);
+  let topy = iy >> 52;
+  if ((topy & 0x7FF) - 0x3BE >= 0x43E - 0x3BE) {
+    if (x_is_one) return 1;
+    if ((topy & 0x7FF) < 0x3BE) return 1;
+    return x_gt_one == (topy < 0x800) ? Infinity : 0;
+  }
+  let yhi = reinterpret<f64>(iy & 0xFFFFFFFFF8000000);
+  let ylo = y - yhi;
+  let ehi = yhi * lhi;
+  let elo = ylo * lhi + y * llo;
+  return exp_inline(ehi, elo);
+}
