@@ -1,0 +1,20 @@
+// Prints one plain closing line, `vitest: N passed, N failed, N skipped`, that CI logs can be read by.
+import type { Reporter, TestModule } from 'vitest/node';
+
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const m of modules) {
+      for (const t of m.children.allTests()) {
+        const s = t.result().state;
+        if (s === 'passed') passed++;
+        else if (s === 'failed') failed++;
+        else skipped++;
+      }
+      if (m.state() === 'failed' && ![...m.children.allTests()].some((t) => t.result().state === 'failed')) failed++;
+    }
+    console.log(`\nvitest: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  }
+}
