@@ -1,0 +1,444 @@
+// CyclicLR: the stateful scheduler with PyTorch's API (the latest PyTorch's semantics), driven by the kernel.
+import { CyclicLRError, show } from './errors.js';
+import { MODES, errorText, ownKeys, readKey, resolveOptions, type CyclicLROptions, type Resolved, type ScaleFn, type ScaleMode } from './options.js';
+import { callScaleFn, planWindow, triangular2Scale } from './plan.js';
+import { expScale, powFixed, powPrepare } from './pow.js';
+import { runPlan, type Backend, type ScheduleResult } from './schedule.js';
+
+/** A param group as the scheduler reads and writes it (PyTorch's keys in camelCase). */
+export interface ParamGroup {
+  lr?: number;
+  /** SGD-like optimizers: cycled inversely to lr */
+  momentum?: number;
+  /** Adam-like optimizers: `betas[0]` is cycled (the latest PyTorch's `use_beta1`) */
+  betas?: number[];
+  /** PyTorch `initial_lr`: written on a fresh start, required to resume (`lastEpoch` ≠ -1) */
+  initialLr?: number;
+  maxMomentum?: number;
+  baseMomentum?: number;
+  [key: string]: unknown;
+}
+
+/** Anything with PyTorch-like param groups. */
+export interface Optimizer {
+  paramGroups: ParamGroup[];
+}
+
+/** `schedule()`'s options plus PyTorch's `last_epoch` and the backend. */
+export interface CyclicLRSchedulerOptions extends CyclicLROptions {
+  /** PyTorch `last_epoch`: -1 starts fresh; k resumes (the constructor's step moves to k + 1). Default -1. */
+  lastEpoch?: number;
+  /** 'wasm' (default) or 'js'; identical bits. */
+  backend?: Backend;
+}
+
+/** The latest PyTorch's `CyclicLR.state_dict()`, JSON-safe. */
+export interface CyclicLRState {
+  max_lrs: number[];
+  total_size: number;
+  step_ratio: number;
+  mode: string;
+  gamma: number;
+  scale_mode: ScaleMode;
+  cycle_momentum: boolean;
+  use_beta1?: boolean;
+  base_momentums?: number[];
+  max_momentums?: number[];
+  base_lrs: number[];
+  last_epoch: number;
+  _step_count: number;
+  _is_initial: boolean;
+  _get_lr_called_within_step: boolean;
+  _last_lr: number[];
+  _scale_fn_custom: Record<string, unknown> | null;
+}
+
+const EPOCH_DEPRECATION_WARNING = 'The epoch parameter in `scheduler.step()` was not necessary and is being '
+  + 'deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, '
+  + 'if epoch is different from None, the closed form is used instead of the new chainable form, where available.';
+const GET_LR_WARNING = 'To get the last learning rate computed by the scheduler, please use `getLastLr()`.';
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
+  if (proc && typeof proc.emitWarning === 'function') proc.emitWarning(message, 'UserWarning');
+  else console.warn(`UserWarning: ${message}`);
+}
+
+/** steps computed ahead by one kernel call (built-in modes; a custom scaleFn is called step by step) */
+const AHEAD = 256;
+
+const optErr = (message: string, key?: string): CyclicLRError => new CyclicLRError('ERR_OPTIMIZER', message, key);
+const stateErr = (key: string, rule: string, v: unknown): CyclicLRError =>
+  new CyclicLRError('ERR_INVALID_STATE', `state.${key} ${rule}, got ${show(v)}`, key);
+
+/**
+ * PyTorch's `torch.optim.lr_scheduler.CyclicLR` for a JS/TS training loop: the same calls, state and numbers
+ * (bit for bit), following the latest PyTorch where it differs from 1.13.
+ *
+ * The constructor does PyTorch's initial step: on a fresh start (`lastEpoch` -1) every group's `lr` becomes
+ * `baseLr`, `momentum` (or `betas[0]`) `maxMomentum`, and `lastEpoch` 0; resuming with `lastEpoch: k` needs
+ * `initialLr` in every group and moves to k + 1. As in PyTorch, a group's pre-existing `initialLr` is the
+ * base of that first value (PyTorch issue 21965).
+ *
+ * @throws {CyclicLRError} `ERR_INVALID_OPTION` for bad options, `ERR_OPTIMIZER` when a group cannot be
+ *   scheduled (no `momentum`/`betas` with `cycleMomentum`, no `initialLr` when resuming), and what the initial
+ *   step throws (`ERR_OVERFLOW`, `ERR_SCALE_FN`).
+ * @example
+ * const optimizer = { paramGroups: [{ lr: 0.1, momentum: 0.9 }, { lr: 0.1, momentum: 0.9 }] };
+ * const scheduler = new CyclicLR(optimizer, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 10 });
+ * for (const batch of batches) { train(batch); scheduler.step(); }
+ * scheduler.getLastLr();               // [lr of group 0, lr of group 1]
+ * optimizer.paramGroups[0].momentum;   // cycled inversely, like PyTorch
+ * const saved = JSON.stringify(scheduler.stateDict());
+ */
+export class CyclicLR {
+  /** The optimizer whose param groups this scheduler writes. */
+  readonly optimizer: Optimizer;
+  #groups: ParamGroup[];
+  #r: Resolved;
+  #custom: ScaleFn | null;
+  #useBeta1: boolean | undefined;
+  #lastEpoch: number;
+  #stepCount = 0;
+  #lastLr: number[] = [];
+  #backend: Backend;
+  #ahead: { r: Resolved; start: number; res: ScheduleResult } | null = null;
+
+  constructor(optimizer: Optimizer, options: CyclicLRSchedulerOptions) {
+    const groups = paramGroupsOf(optimizer);
+    const G = groups.length;
+    const o = (options ?? null) as object | null;
+    const r = resolveOptions(options, ['lastEpoch', 'backend'], G);
+    const lastEpoch = o === null ? -1 : readKey(o, 'lastEpoch') ?? -1;
+    if (typeof lastEpoch !== 'number' || !Number.isFinite(lastEpoch)) {
+      throw new CyclicLRError('ERR_INVALID_OPTION', `lastEpoch must be a finite number (-1 to start fresh), got ${show(lastEpoch)}`, 'lastEpoch');
+    }
+    const backend = o === null ? 'wasm' : readKey(o, 'backend') ?? 'wasm';
+    if (backend !== 'wasm' && backend !== 'js') {
+      throw new CyclicLRError('ERR_INVALID_OPTION', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
+    }
+    // what the groups need, checked before anything is written
+    let useBeta1: boolean | undefined;
+    if (r.cycleMomentum) {
+      useBeta1 = !('momentum' in groups[0]) && Array.isArray(groups[0].betas);
+      groups.forEach((grp, g) => {
+        const ok = useBeta1 ? Array.isArray(grp.betas) && grp.betas.length >= 1 : 'momentum' in grp;
+        if (!ok) {
+          throw optErr(`paramGroups[${g}] must have ${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'} when cycleMomentum is true`, 'cycleMomentum');
+        }
+      });
+    }
+    if (lastEpoch !== -1) {
+      groups.forEach((grp, g) => {
+        if (!('initialLr' in grp)) {
+          throw optErr(`paramGroups[${g}].initialLr is required when resuming with lastEpoch ${lastEpoch} (PyTorch: initial_lr)`, 'initialLr');
+        }
+      });
+    }
+    this.optimizer = optimizer;
+    this.#groups = groups;
+    this.#r = r;
+    this.#custom = r.scaleFn;
+    this.#useBeta1 = useBeta1;
+    this.#backend = backend;
+    this.#lastEpoch = lastEpoch;
+
+    // see: torch/optim/lr_scheduler.py CyclicLR.__init__, in its order
+    if (lastEpoch === -1) groups.forEach((grp, g) => { grp.lr = r.baseLrs[g]; });
+    if (r.cycleMomentum && lastEpoch === -1) {
+      groups.forEach((grp, g) => {
+        if (useBeta1) grp.betas = [r.maxMomentums[g], ...grp.betas!.slice(1)];
+        else grp.momentum = r.maxMomentums[g];
+        grp.maxMomentum = r.maxMomentums[g];
+        grp.baseMomentum = r.baseMomentums[g];
+      });
+    }
+    // see: LRScheduler.__init__: initial_lr, then the initial step with base_lrs = initial_lr
+    if (lastEpoch === -1) groups.forEach((grp) => { if (!('initialLr' in grp)) grp.initialLr = grp.lr; });
+    const initial = groups.map((grp, g) => {
+      const v = grp.initialLr;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw optErr(`paramGroups[${g}].initialLr must be a finite number, got ${show(v)}`, 'initialLr');
+      return v;
+    });
+    this.#r = { ...r, baseLrs: initial };
+    this.#stepCount = 0;
+    this.step();
+    this.#r = r;
+  }
+
+  /** PyTorch `last_epoch`: the iteration whose values the groups hold (fractional or negative after `step(epoch)`). */
+  get lastEpoch(): number {
+    return this.#lastEpoch;
+  }
+
+  /**
+   * Advances one iteration (or, deprecated, jumps to `epoch`) and writes lr (and momentum/`betas[0]`) into the
+   * param groups, as PyTorch's `scheduler.step()`.
+   * @throws {CyclicLRError} `ERR_OVERFLOW` / `ERR_SCALE_FN` when PyTorch could not compute the new values: then,
+   *   as in PyTorch, `lastEpoch` has moved and lr, momentum and `getLastLr()` are unchanged. `ERR_INVALID_OPTION`
+   *   when `epoch` is not a number (state unchanged).
+   * @example
+   * scheduler.step();      // lastEpoch + 1
+   * scheduler.step(100);   // deprecated jump (warns once), as PyTorch's step(epoch)
+   */
+  step(epoch?: number): void {
+    if (epoch !== undefined && epoch !== null && typeof epoch !== 'number') {
+      throw new CyclicLRError('ERR_INVALID_OPTION', `epoch must be a number, got ${show(epoch)}`, 'epoch');
+    }
+    // see: LRScheduler.step / _update_lr
+    this.#stepCount += 1;
+    if (epoch === undefined || epoch === null) this.#lastEpoch += 1;
+    else {
+      warnOnce(EPOCH_DEPRECATION_WARNING);
+      this.#lastEpoch = epoch;
+    }
+    const { lr, momentum } = this.#valuesAt(this.#lastEpoch);
+    if (momentum) this.#writeMomentum(momentum);
+    this.#groups.forEach((grp, g) => { grp.lr = lr[g]; });
+    this.#lastLr = this.#groups.map((grp) => grp.lr as number);
+  }
+
+  /** The lrs of the last step, as PyTorch's `get_last_lr()`: a new plain Array each call. @throws never */
+  getLastLr(): number[] {
+    return this.#lastLr.slice();
+  }
+
+  /**
+   * PyTorch's `get_lr()`: the lrs at the current `lastEpoch`. As in PyTorch it warns (once; use `getLastLr()`)
+   * and writes the momenta of that iteration into the groups.
+   * @throws {CyclicLRError} as `step()` does.
+   */
+  getLr(): number[] {
+    warnOnce(GET_LR_WARNING);
+    const { lr, momentum } = this.#valuesAt(this.#lastEpoch);
+    if (momentum) this.#writeMomentum(momentum);
+    return lr;
+  }
+
+  /**
+   * The scale at x: the custom `scaleFn`, or the built-in mode's (triangular 1, triangular2 `1 / 2 ** (x - 1)`,
+   * exp_range `gamma ** x`), as PyTorch's `scheduler.scale_fn(x)`.
+   * @throws {CyclicLRError} `ERR_SCALE_FN` / `ERR_OVERFLOW` when the value is not a finite number.
+   */
+  scaleFn(x: number): number {
+    if (this.#custom) return callScaleFn(this.#custom, x);
+    const { mode, gamma } = this.#r;
+    let s = 1;
+    if (mode === 'triangular2') s = Number.isInteger(x) ? triangular2Scale(x) : 1 / powFixed(powPrepare(2), x - 1);
+    else if (mode === 'exp_range') s = gamma < 0 && !Number.isInteger(x) ? NaN : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma)), x);
+    if (!Number.isFinite(s)) throw new CyclicLRError('ERR_OVERFLOW', `${mode} scale at x = ${x} is not a finite number`, 'mode');
+    return s;
+  }
+
+  /**
+   * The next `n` iterations' values for every group, computed by the kernel, without changing any state:
+   * `lr[g][i]` (and `momentum[g][i]`) are what the groups would hold after i + 1 more `step()` calls.
+   * @throws {CyclicLRError} `ERR_INVALID_WINDOW` for a bad `n`; `ERR_OVERFLOW`/`ERR_SCALE_FN` as `step()` would.
+   * @example
+   * const { lr } = scheduler.peek(1_000_000); // a million steps ahead, state untouched
+   */
+  peek(n: number): ScheduleResult {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw new CyclicLRError('ERR_INVALID_WINDOW', `n must be a whole number ≥ 0, got ${show(n)}`, 'n');
+    }
+    const G = this.#groups.length;
+    const start = this.#lastEpoch + 1;
+    if (Number.isSafeInteger(start) && Number.isSafeInteger(start + n)) {
+      return runPlan(planWindow(this.#r, start, n), this.#backend);
+    }
+    // a fractional lastEpoch: PyTorch adds 1 per step, so do the same
+    const lr = Array.from({ length: G }, () => new Float64Array(n));
+    const momentum = this.#r.cycleMomentum ? Array.from({ length: G }, () => new Float64Array(n)) : null;
+    let t = this.#lastEpoch;
+    for (let i = 0; i < n; i++) {
+      t += 1;
+      const v = this.#single(t);
+      for (let g = 0; g < G; g++) {
+        lr[g][i] = v.lr[g];
+        if (momentum) momentum[g][i] = v.momentum![g];
+      }
+    }
+    return { lr, momentum };
+  }
+
+  /**
+   * The latest PyTorch's `state_dict()`: PyTorch's keys and values, JSON-safe. `_scale_fn_custom` is null for
+   * a plain function, or a copy of the `scaleFn` function object's own enumerable properties (a callable
+   * object's `__dict__` in PyTorch).
+   * @throws never
+   * @example
+   * const saved = JSON.stringify(scheduler.stateDict());
+   */
+  stateDict(): CyclicLRState {
+    const r = this.#r;
+    const s: Partial<CyclicLRState> = {
+      max_lrs: [...r.maxLrs], total_size: r.totalSize, step_ratio: r.stepRatio, mode: r.mode, gamma: r.gamma,
+      scale_mode: r.scaleMode, cycle_momentum: r.cycleMomentum,
+    };
+    if (r.cycleMomentum) {
+      s.use_beta1 = this.#useBeta1;
+      s.base_momentums = [...r.baseMomentums];
+      s.max_momentums = [...r.maxMomentums];
+    }
+    Object.assign(s, {
+      base_lrs: [...r.baseLrs], last_epoch: this.#lastEpoch, _step_count: this.#stepCount, _is_initial: false,
+      _get_lr_called_within_step: false, _last_lr: [...this.#lastLr],
+      _scale_fn_custom: this.#custom && Object.keys(this.#custom).length ? { ...this.#custom } : null,
+    });
+    return s as CyclicLRState;
+  }
+
+  /**
+   * Loads a state: its own `stateDict()` output, or PyTorch's `state_dict()` written as JSON (latest format, or
+   * 1.13's with `verbose` and without `use_beta1`, non-JSON entries dropped). As in PyTorch, `getLastLr()` then
+   * returns the loaded `_last_lr` while each group's `lr` keeps its value until the next step; a built-in
+   * mode's scale is re-bound from the loaded `mode` and `gamma`; `_scale_fn_custom` fields are merged into this
+   * scheduler's `scaleFn`.
+   * @throws {CyclicLRError} `ERR_INVALID_STATE` naming the key when the state is malformed or inconsistent;
+   *   the scheduler is then unchanged.
+   * @example
+   * const fresh = new CyclicLR(optimizer, options);
+   * fresh.loadStateDict(JSON.parse(saved));   // continues bit for bit
+   */
+  loadStateDict(state: unknown): void {
+    const next = this.#parseState(state);
+    this.#r = next.r;
+    if (next.useBeta1 !== undefined) this.#useBeta1 = next.useBeta1;
+    this.#lastEpoch = next.lastEpoch;
+    this.#stepCount = next.stepCount;
+    this.#lastLr = next.lastLr;
+    if (next.customFields) Object.assign(this.#custom as object, next.customFields);
+    this.#ahead = null;
+  }
+
+  #parseState(state: unknown) {
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new CyclicLRError('ERR_INVALID_STATE', `state must be an object (a stateDict()), got ${show(state)}`, 'state');
+    }
+    const keys = ownKeys(state, 'state');
+    const G = this.#groups.length;
+    const get = (k: string): unknown => {
+      try {
+        return (state as Record<string, unknown>)[k];
+      } catch (e) {
+        throw new CyclicLRError('ERR_INVALID_STATE', `state.${k} could not be read: ${errorText(e)}`, k);
+      }
+    };
+    const need = (k: string): unknown => {
+      if (!keys.includes(k)) throw new CyclicLRError('ERR_INVALID_STATE', `state.${k} is missing: not a CyclicLR state dict`, k);
+      return get(k);
+    };
+    const num = (k: string, v: unknown, rule = 'must be a finite number', ok = (x: number) => Number.isFinite(x)): number => {
+      if (typeof v !== 'number' || !ok(v)) throw stateErr(k, rule, v);
+      return v;
+    };
+    const list = (k: string): number[] => {
+      const v = need(k);
+      if (!Array.isArray(v) || v.length !== G) throw stateErr(k, `must be a list of ${G} finite numbers (one per param group)`, v);
+      return v.map((x, g) => num(`${k}[${g}]`, x));
+    };
+    const bool = (k: string, v: unknown): boolean => {
+      if (typeof v !== 'boolean') throw stateErr(k, 'must be true or false', v);
+      return v;
+    };
+
+    const baseLrs = list('base_lrs');
+    const maxLrs = list('max_lrs');
+    baseLrs.forEach((b, g) => num(`max_lrs[${g}] - base_lrs[${g}]`, maxLrs[g] - b));
+    const totalSize = num('total_size', need('total_size'), 'must be a positive finite number', (x) => Number.isFinite(x) && x > 0);
+    const stepRatio = num('step_ratio', need('step_ratio'), 'must be a number in (0, 1]', (x) => x > 0 && x <= 1);
+    const mode = need('mode');
+    if (typeof mode !== 'string') throw stateErr('mode', 'must be a string', mode);
+    if (this.#custom === null && !MODES.includes(mode)) throw stateErr('mode', "must be 'triangular', 'triangular2' or 'exp_range' (no scaleFn)", mode);
+    const gamma = num('gamma', need('gamma'));
+    const scaleModeIn = need('scale_mode');
+    if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations') throw stateErr('scale_mode', "must be 'cycle' or 'iterations'", scaleModeIn);
+    const cycleMomentum = bool('cycle_momentum', need('cycle_momentum'));
+    let useBeta1: boolean | undefined;
+    let baseMomentums = this.#r.baseMomentums;
+    let maxMomentums = this.#r.maxMomentums;
+    if (cycleMomentum) {
+      useBeta1 = keys.includes('use_beta1') ? bool('use_beta1', get('use_beta1')) : this.#useBeta1;
+      if (useBeta1 === undefined) useBeta1 = !('momentum' in this.#groups[0]) && Array.isArray(this.#groups[0].betas);
+      this.#groups.forEach((grp, g) => {
+        if (useBeta1 ? !Array.isArray(grp.betas) : !('momentum' in grp)) {
+          throw stateErr('cycle_momentum', `needs ${useBeta1 ? 'betas' : 'momentum'} in paramGroups[${g}]`, cycleMomentum);
+        }
+      });
+      baseMomentums = list('base_momentums');
+      maxMomentums = list('max_momentums');
+      baseMomentums.forEach((b, g) => num(`max_momentums[${g}] - base_momentums[${g}]`, maxMomentums[g] - b));
+    }
+    const lastEpoch = num('last_epoch', need('last_epoch'));
+    const stepCount = num('_step_count', need('_step_count'), 'must be a whole number ≥ 0', (x) => Number.isSafeInteger(x) && x >= 0);
+    const lastLr = list('_last_lr');
+    let customFields: Record<string, unknown> | null = null;
+    const fn = get('_scale_fn_custom');
+    if (fn !== undefined && fn !== null) {
+      if (typeof fn !== 'object' || Array.isArray(fn)) throw stateErr('_scale_fn_custom', 'must be null or an object of the scaleFn\'s fields', fn);
+      if (this.#custom === null) throw stateErr('_scale_fn_custom', 'holds scaleFn fields but this scheduler has no scaleFn', fn);
+      customFields = fn as Record<string, unknown>;
+    }
+    // see: CyclicLR.load_state_dict -> _init_scale_fn: built-in modes force their scale mode
+    const scaleMode: ScaleMode = this.#custom !== null ? scaleModeIn : mode === 'exp_range' ? 'iterations' : 'cycle';
+    const r: Resolved = {
+      ...this.#r, groups: G, baseLrs, maxLrs, baseMomentums, maxMomentums, totalSize, stepRatio, mode, gamma,
+      scaleMode, cycleMomentum,
+    };
+    return { r, useBeta1, lastEpoch, stepCount, lastLr, customFields };
+  }
+
+  #writeMomentum(momentum: number[]): void {
+    // see: CyclicLR.get_lr, momenta are written inside get_lr, before the lrs
+    this.#groups.forEach((grp, g) => {
+      if (this.#useBeta1) grp.betas = [momentum[g], ...(grp.betas ?? []).slice(1)];
+      else grp.momentum = momentum[g];
+    });
+  }
+
+  /** lr (and momentum) of every group at last_epoch t; from steps computed ahead where possible */
+  #valuesAt(t: number): { lr: number[]; momentum: number[] | null } {
+    const r = this.#r;
+    if (this.#custom === null && Number.isSafeInteger(t) && t >= 0) {
+      let a = this.#ahead;
+      if (!a || a.r !== r || t < a.start || t >= a.start + AHEAD) {
+        try {
+          a = this.#ahead = { r, start: t, res: runPlan(planWindow(r, t, Math.min(AHEAD, Number.MAX_SAFE_INTEGER - t + 1)), this.#backend) };
+        } catch {
+          a = this.#ahead = null; // an error inside the window: let the single step say where
+        }
+      }
+      if (a) {
+        const i = t - a.start;
+        return { lr: a.res.lr.map((row) => row[i]), momentum: a.res.momentum && a.res.momentum.map((row) => row[i]) };
+      }
+    }
+    return this.#single(t);
+  }
+
+  #single(t: number): { lr: number[]; momentum: number[] | null } {
+    if (!Number.isFinite(t)) {
+      throw new CyclicLRError('ERR_OVERFLOW', `lastEpoch ${t} is not finite: PyTorch cannot take math.floor of last_epoch / total_size`, 'epoch');
+    }
+    const res = runPlan(planWindow(this.#r, t, 1), this.#backend);
+    return { lr: res.lr.map((row) => row[0]), momentum: res.momentum && res.momentum.map((row) => row[0]) };
+  }
+}
+
+function paramGroupsOf(optimizer: unknown): ParamGroup[] {
+  if (optimizer === null || typeof optimizer !== 'object') throw optErr(`optimizer must be an object with paramGroups, got ${show(optimizer)}`, 'optimizer');
+  let groups: unknown;
+  try {
+    groups = (optimizer as Optimizer).paramGroups;
+  } catch (e) {
+    throw optErr(`optimizer.paramGroups could not be read: ${errorText(e)}`, 'paramGroups');
+  }
+  if (!Array.isArray(groups) || groups.length === 0) throw optErr(`optimizer.paramGroups must be a non-empty array, got ${show(groups)}`, 'paramGroups');
+  groups.forEach((grp, g) => {
+    if (grp === null || typeof grp !== 'object' || Array.isArray(grp)) throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
+  });
+  return groups as ParamGroup[];
+}
+
