@@ -88,3 +88,35 @@ export function ulpDiff(a: number, b: number): number {
   const d = ord(a) - ord(b);
   return Number(d < 0n ? -d : d);
 }
+
+/** torch_oracle.make_optimizer as plain param groups (camelCase initialLr) */
+export function makeOptimizer(spec: any, G: number): { paramGroups: Record<string, any>[] } {
+  const kind = spec?.kind ?? 'sgd';
+  const paramGroups = [];
+  for (let g = 0; g < G; g++) {
+    const grp: Record<string, any> = { lr: spec?.group_lrs ? dec(spec.group_lrs[g]) : dec(spec?.lr ?? 0.123) };
+    if (kind === 'sgd') grp.momentum = dec(spec?.momentum ?? 0.9);
+    if (kind === 'sgd_nomomentum' || kind === 'rmsprop') grp.momentum = 0; // torch's default momentum=0: the key exists
+    if (kind === 'adam' || kind === 'adamw') grp.betas = [0.9, 0.999];
+    if (spec?.group_momentum) grp.momentum = dec(spec.group_momentum[g]);
+    if (spec?.initial_lr) grp.initialLr = dec(spec.initial_lr[g]);
+    paramGroups.push(grp);
+  }
+  return { paramGroups };
+}
+
+/** The schedulers the oracle constructs, in order: A (resume's first scheduler), S (load_state's source), B (recorded) */
+export function constructions(c: Case): { who: 'A' | 'S' | 'B'; kw: Record<string, any>; fn: string | null }[] {
+  const kw = dec<Record<string, any>>(c.kwargs);
+  const seq: { who: 'A' | 'S' | 'B'; kw: Record<string, any>; fn: string | null }[] = [];
+  if (c.resume) {
+    const a = { ...kw, ...dec(c.resume.pre_kwargs ?? {}) };
+    delete a.last_epoch;
+    seq.push({ who: 'A', kw: a, fn: c.scale_fn });
+  }
+  const S = c.load_state ? { who: 'S' as const, kw: dec(c.load_state.kwargs ?? {}), fn: c.load_state.scale_fn ?? null } : null;
+  if (S && c.load_state.build_first) seq.push(S);
+  seq.push({ who: 'B', kw, fn: c.scale_fn });
+  if (S && !c.load_state.build_first) seq.push(S);
+  return seq;
+}
