@@ -13,11 +13,11 @@ import { pow_prepare, pow_fixed } from "./pow";
 @inline const TABLE_ITER: i32 = 4;
 /** iterations per block: the shape of a block (sf, s) stays in cache while every group is written */
 // @ts-ignore: decorator
-@inline const BLOCK: u32 = 512;
+@inline const BLOCK: u32 = 1024;
 
-/** Bytes of scratch the kernel needs at `scratch` (sf and s of one block); read by src/wasm.ts. */
+/** Bytes of scratch the kernel needs at `scratch` (sf, s and cycle of one block); read by src/wasm.ts. */
 export function scratch_bytes(): u32 {
-  return BLOCK * 16;
+  return BLOCK * 24;
 }
 
 /** First free byte after the kernel's static data; src/wasm.ts lays scratch and results out from here. */
@@ -52,93 +52,220 @@ function pow2(k: f64): f64 {
   return reinterpret<f64>(<u64>1 << <u64>(<i64>k + 1074));
 }
 
+/** Iterations a cycle-shape table of a whole total_size holds (whole cycles, at least a block); read by src/wasm.ts. */
+export function shape_span(total_size: f64): u32 {
+  let total = <u32>total_size;
+  return ((BLOCK + total - 1) / total) * total;
+}
+
 /**
  * Writes lr (and momentum) of `groups` param groups at last_epoch t = start + i, i in [0, length), into
  * rows of `stride` f64 at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
  * max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
  * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range), table[cycle - c0] or table[i] (a custom
- * scale_fn, evaluated by the caller). Called by src/wasm.ts for schedule() and CyclicLR.
+ * scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
+ * (a whole total_size, a whole start): scale_factor is then computed once per run of cycles that round alike.
+ * Called by src/wasm.ts for schedule() and CyclicLR.
  */
 export function fill(
   start: f64, length: u32, total_size: f64, step_ratio: f64,
   kind: i32, gamma: f64, table: usize, c0: f64,
-  groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, scratch: usize,
+  groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, scratch: usize, shape_table: usize,
 ): void {
-  let neg = gamma < 0;
   if (kind == EXP_RANGE && gamma != 0) pow_prepare(abs(gamma));
   let sf_buf = scratch;
   let s_buf = scratch + (BLOCK << 3);
-  let total_v = f64x2.splat(total_size);
-  let ratio_v = f64x2.splat(step_ratio);
-  let ratio_m1_v = f64x2.splat(step_ratio - 1);
-  let one_v = f64x2.splat(1.0);
-  let start_v = f64x2.splat(start);
-  let has_s = kind != TRIANGULAR;
-  for (let b: u32 = 0; b < length; b += BLOCK) {
+  let c_buf = scratch + (BLOCK << 4);
+  let needs_cycle = kind == TRIANGULAR2 || kind == TABLE_CYCLE;
+  let total = <i64>total_size;
+  let span: i64 = shape_table ? <i64>shape_span(total_size) : 0;
+  let tab_cyc = shape_table + (<usize>span << 3);
+  let tab_key: i64 = -1;
+  let tab_c: f64 = 0;
+  let b: u32 = 0;
+  while (b < length) {
     let n = min(BLOCK, length - b);
-    // the shape of the block, shared by every group
-    // see: torch/optim/lr_scheduler.py CyclicLR.get_lr
-    let i: u32 = 0;
-    for (; i + 1 < n; i += 2) {
-      let t = f64x2.add(start_v, f64x2(<f64>(b + i), <f64>(b + i + 1)));
-      let q = f64x2.div(t, total_v);
-      let cycle = f64x2.floor(f64x2.add(one_v, q));
-      let x = f64x2.sub(f64x2.add(one_v, q), cycle);
-      let up = f64x2.div(x, ratio_v);
-      let down = f64x2.div(f64x2.sub(x, one_v), ratio_m1_v);
-      let scale_factor = v128.bitselect(up, down, f64x2.le(x, ratio_v));
-      v128.store(sf_buf + (i << 3), scale_factor);
-      if (has_s) {
-        v128.store(s_buf + (i << 3), f64x2(
-          scale_of(kind, f64x2.extract_lane(t, 0), f64x2.extract_lane(cycle, 0), b + i, gamma, neg, table, c0),
-          scale_of(kind, f64x2.extract_lane(t, 1), f64x2.extract_lane(cycle, 1), b + i + 1, gamma, neg, table, c0),
-        ));
+    let t0 = start + <f64>b;
+    let sf = sf_buf;
+    let first: f64 = 0;
+    let final: f64 = 0;
+    let c: i64 = shape_table ? <i64>t0 / total : 0;
+    if (c >= 1 && c < (<i64>1 << 51)) {
+      // t = c total + r with c in [2^E, 2^(E+1) - 2] (or the lone c = 2^(E+1) - 1): t / total_size and 1 + q
+      // round on the same grids for every such c, so x, scale_factor and cycle - c depend on r alone
+      let e = 63 - <i64>clz(c);
+      let last = (<i64>2 << e) - 2;
+      let key = e * 2;
+      if (c > last) {
+        key += 1;
+        last = c;
       }
+      if (key != tab_key) {
+        shape(<f64>(c * total), <u32>span, total_size, step_ratio, shape_table, tab_cyc);
+        tab_key = key;
+        tab_c = <f64>c;
+      }
+      let r = <i64>t0 - c * total;
+      n = <u32>min(<i64>n, min(span - r, (last + 1) * total - <i64>t0));
+      sf = shape_table + (<usize>r << 3);
+      if (needs_cycle) {
+        let shift = <f64>c - tab_c;
+        first = load<f64>(tab_cyc + (<usize>r << 3)) + shift;
+        final = load<f64>(tab_cyc + (<usize>(r + n - 1) << 3)) + shift;
+        if (first != final) {
+          for (let i: u32 = 0; i < n; i++) store<f64>(c_buf + (i << 3), load<f64>(tab_cyc + (<usize>(r + i) << 3)) + shift);
+        }
+      }
+    } else {
+      shape(t0, n, total_size, step_ratio, sf_buf, c_buf);
+      first = load<f64>(c_buf);
+      final = load<f64>(c_buf + ((n - 1) << 3));
     }
-    if (i < n) {
-      let t = start + <f64>(b + i);
-      let q = t / total_size;
-      let cycle = Math.floor(1.0 + q);
-      let x = 1.0 + q - cycle;
-      let scale_factor = x <= step_ratio ? x / step_ratio : (x - 1) / (step_ratio - 1);
-      store<f64>(sf_buf + (i << 3), scale_factor);
-      if (has_s) store<f64>(s_buf + (i << 3), scale_of(kind, t, cycle, b + i, gamma, neg, table, c0));
-    }
+    // the scale: 1, one value for the whole run (a single cycle), or one per iteration
+    let per_iteration = kind == EXP_RANGE || kind == TABLE_ITER || (needs_cycle && first != final);
+    let k: f64 = 1;
+    if (per_iteration) scales(kind, t0, b, n, gamma, table, c0, c_buf, s_buf);
+    else if (kind == TRIANGULAR2) k = 1.0 / pow2(first - 1);
+    else if (kind == TABLE_CYCLE) k = load<f64>(table + (<usize>(first - c0) << 3));
     // every group from the shape
     for (let g: u32 = 0; g < groups; g++) {
       let p = params + (g << 5);
       let row = (<usize>g * stride + b) << 3;
-      fill_row(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf_buf, s_buf, n, has_s, false);
-      if (mom_ptr) fill_row(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf_buf, s_buf, n, has_s, true);
+      if (per_iteration) {
+        fill_row_s(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, s_buf, n, false);
+        if (mom_ptr) fill_row_s(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, s_buf, n, true);
+      } else if (kind != TRIANGULAR) {
+        fill_row_k(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, k, n, false);
+        if (mom_ptr) fill_row_k(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, k, n, true);
+      } else {
+        fill_row(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, n, false);
+        if (mom_ptr) fill_row(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, n, true);
+      }
     }
+    b += n;
   }
 }
 
+/** scale_factor and cycle of iterations t0 + i, i in [0, n), into sf_buf and c_buf */
 // @ts-ignore: decorator
 @inline
-function scale_of(kind: i32, t: f64, cycle: f64, i: u32, gamma: f64, neg: bool, table: usize, c0: f64): f64 {
-  if (kind == TRIANGULAR2) return 1.0 / pow2(cycle - 1);
-  if (kind == EXP_RANGE) return exp_scale(gamma, t, neg);
-  if (kind == TABLE_CYCLE) return load<f64>(table + (<usize>(cycle - c0) << 3));
-  return load<f64>(table + (<usize>i << 3));
+function shape(t0: f64, n: u32, total_size: f64, step_ratio: f64, sf_buf: usize, c_buf: usize): void {
+  // see: torch/optim/lr_scheduler.py CyclicLR.get_lr
+  let total_v = f64x2.splat(total_size);
+  let ratio_v = f64x2.splat(step_ratio);
+  let ratio_m1_v = f64x2.splat(step_ratio - 1);
+  let one_v = f64x2.splat(1.0);
+  let two_v = f64x2.splat(2.0);
+  let t0_v = f64x2.splat(t0);
+  let i_v = f64x2(0, 1);
+  let i: u32 = 0;
+  for (; i + 1 < n; i += 2) {
+    let t = f64x2.add(t0_v, i_v);
+    let q = f64x2.div(t, total_v);
+    let cycle = f64x2.floor(f64x2.add(one_v, q));
+    let x = f64x2.sub(f64x2.add(one_v, q), cycle);
+    // x <= step_ratio ? x / step_ratio : (x - 1) / (step_ratio - 1), one division for both
+    let up = f64x2.le(x, ratio_v);
+    let scale_factor = f64x2.div(v128.bitselect(x, f64x2.sub(x, one_v), up), v128.bitselect(ratio_v, ratio_m1_v, up));
+    v128.store(sf_buf + (i << 3), scale_factor);
+    v128.store(c_buf + (i << 3), cycle);
+    i_v = f64x2.add(i_v, two_v);
+  }
+  if (i < n) {
+    let t = t0 + <f64>i;
+    let q = t / total_size;
+    let cycle = Math.floor(1.0 + q);
+    let x = 1.0 + q - cycle;
+    store<f64>(sf_buf + (i << 3), x <= step_ratio ? x / step_ratio : (x - 1) / (step_ratio - 1));
+    store<f64>(c_buf + (i << 3), cycle);
+  }
 }
 
-/** base + (amp * scale_factor) * s for lr; base - (amp * scale_factor) * s for momentum (base = max_momentum). */
+/** the scale s of iterations t0 + i (b + i within the call), i in [0, n), into s_buf */
 // @ts-ignore: decorator
 @inline
-function fill_row(out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, n: u32, has_s: bool, minus: bool): void {
-  // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, base_height = (max - base) * scale_factor
+function scales(kind: i32, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0: f64, c_buf: usize, s_buf: usize): void {
+  if (kind == TRIANGULAR2) {
+    // see: CyclicLR._triangular2_scale_fn, 1 / (2. ** (x - 1)); the cycle changes rarely
+    let last: f64 = NaN;
+    let s: f64 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      let cycle = load<f64>(c_buf + (i << 3));
+      if (cycle != last) {
+        last = cycle;
+        s = 1.0 / pow2(cycle - 1);
+      }
+      store<f64>(s_buf + (i << 3), s);
+    }
+  } else if (kind == EXP_RANGE) {
+    let neg = gamma < 0;
+    for (let i: u32 = 0; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg));
+  } else if (kind == TABLE_CYCLE) {
+    for (let i: u32 = 0; i < n; i++) {
+      store<f64>(s_buf + (i << 3), load<f64>(table + (<usize>(load<f64>(c_buf + (i << 3)) - c0) << 3)));
+    }
+  } else {
+    memory.copy(s_buf, table + (<usize>b << 3), <usize>n << 3);
+  }
+}
+
+/** base + amp * scale_factor for lr; base - amp * scale_factor for momentum (base = max_momentum); s = 1 */
+// @ts-ignore: decorator
+@inline
+function fill_row(out: usize, base: f64, amp: f64, sf_buf: usize, n: u32, minus: bool): void {
+  // see: CyclicLR.get_lr, base_height = (max - base) * scale_factor; base_height * 1.0 is base_height
   let base_v = f64x2.splat(base);
   let amp_v = f64x2.splat(amp);
   let i: u32 = 0;
-  for (; i + 1 < n; i += 2) {
-    let base_height = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
-    if (has_s) base_height = f64x2.mul(base_height, v128.load(s_buf + (i << 3)));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, base_height) : f64x2.add(base_v, base_height));
+  for (; i + 3 < n; i += 4) {
+    let h0 = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
+    let h1 = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16));
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
   }
-  if (i < n) {
+  for (; i < n; i++) {
     let base_height = amp * load<f64>(sf_buf + (i << 3));
-    if (has_s) base_height = base_height * load<f64>(s_buf + (i << 3));
+    store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
+  }
+}
+
+/** base + (amp * scale_factor) * k for lr; base - (amp * scale_factor) * k for momentum; one s = k for the run */
+// @ts-ignore: decorator
+@inline
+function fill_row_k(out: usize, base: f64, amp: f64, sf_buf: usize, k: f64, n: u32, minus: bool): void {
+  // see: CyclicLR.get_lr, lr = base_lr + base_height * s, momentum = max_momentum - base_height * s
+  let base_v = f64x2.splat(base);
+  let amp_v = f64x2.splat(amp);
+  let k_v = f64x2.splat(k);
+  let i: u32 = 0;
+  for (; i + 3 < n; i += 4) {
+    let h0 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3))), k_v);
+    let h1 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16)), k_v);
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
+  }
+  for (; i < n; i++) {
+    let base_height = amp * load<f64>(sf_buf + (i << 3)) * k;
+    store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
+  }
+}
+
+/** base + (amp * scale_factor) * s for lr; base - (amp * scale_factor) * s for momentum */
+// @ts-ignore: decorator
+@inline
+function fill_row_s(out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, n: u32, minus: bool): void {
+  // see: CyclicLR.get_lr, lr = base_lr + base_height * s, momentum = max_momentum - base_height * s
+  let base_v = f64x2.splat(base);
+  let amp_v = f64x2.splat(amp);
+  let i: u32 = 0;
+  for (; i + 3 < n; i += 4) {
+    let h0 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3))), v128.load(s_buf + (i << 3)));
+    let h1 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16)), v128.load(s_buf + (i << 3), 16));
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
+    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
+  }
+  for (; i < n; i++) {
+    let base_height = amp * load<f64>(sf_buf + (i << 3)) * load<f64>(s_buf + (i << 3));
     store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
   }
 }

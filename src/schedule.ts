@@ -16,6 +16,11 @@ export interface Window {
   length: number;
   /** Default 'wasm'. */
   backend?: Backend;
+  /**
+   * An earlier result of the same shape to write into instead of allocating (warm memory): its arrays are
+   * overwritten and returned. A large result of the kernel is rewritten in place by the kernel.
+   */
+  out?: ScheduleResult;
 }
 
 /** lr[g][i] and momentum[g][i] of param group g at iteration start + i; momentum null without cycleMomentum. */
@@ -24,10 +29,10 @@ export interface ScheduleResult {
   momentum: Float64Array[] | null;
 }
 
-const WINDOW_KEYS = ['start', 'length', 'backend'];
+const WINDOW_KEYS = ['start', 'length', 'backend', 'out'];
 
 /** Validates a window. @throws {CyclicLRError} ERR_INVALID_WINDOW */
-export function resolveWindow(window: unknown): { start: number; length: number; backend: Backend } {
+export function resolveWindow(window: unknown): { start: number; length: number; backend: Backend; out: ScheduleResult | undefined } {
   if (window === null || typeof window !== 'object' || Array.isArray(window)) {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `window must be an object { start, length, backend }, got ${show(window)}`, 'window');
   }
@@ -49,7 +54,22 @@ export function resolveWindow(window: unknown): { start: number; length: number;
   if (backend !== 'wasm' && backend !== 'js') {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
   }
-  return { start, length, backend };
+  const out = readKey(window, 'out') ?? undefined;
+  if (out !== undefined && (out === null || typeof out !== 'object')) {
+    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be an earlier result { lr, momentum }, got ${show(out)}`, 'out');
+  }
+  return { start, length, backend, out: out as ScheduleResult | undefined };
+}
+
+/** Checks that `out` has the shape of this plan's result. @throws {CyclicLRError} ERR_INVALID_WINDOW */
+function checkOut(out: ScheduleResult, plan: Plan): void {
+  const rowsOk = (rows: unknown): boolean => Array.isArray(rows) && rows.length === plan.groups
+    && rows.every((r) => r instanceof Float64Array && r.length === plan.length);
+  const lr = readKey(out, 'lr', 'out.lr');
+  const momentum = readKey(out, 'momentum', 'out.momentum');
+  if (!rowsOk(lr) || (plan.momentum ? !rowsOk(momentum) : momentum !== null)) {
+    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be a result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`, 'out');
+  }
 }
 
 /** Throws when a chunk that may overflow wrote a non-finite value (PyTorch's inf/NaN lr). */
@@ -67,16 +87,17 @@ export function checkChunk(plan: Plan, chunk: Chunk, lr: Float64Array[], mom: Fl
   }
 }
 
-/** Runs a plan on a backend. */
-export function runPlan(plan: Plan, backend: Backend): ScheduleResult {
-  if (backend === 'wasm') return runWasm(plan, (c, lr, mom) => checkChunk(plan, c, lr, mom));
+/** Runs a plan on a backend, into `out` when given. */
+export function runPlan(plan: Plan, backend: Backend, out?: ScheduleResult): ScheduleResult {
+  if (out) checkOut(out, plan);
+  if (backend === 'wasm') return runWasm(plan, (c, lr, mom) => checkChunk(plan, c, lr, mom), out);
   const need = bytesNeeded(plan);
   if (need > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`);
   }
   const rows = (): Float64Array[] => Array.from({ length: plan.groups }, () => new Float64Array(plan.length));
-  const lr = rows();
-  const momentum = plan.momentum ? rows() : null;
+  const lr = out ? out.lr : rows();
+  const momentum = out ? out.momentum : plan.momentum ? rows() : null;
   for (const c of plan.chunks()) {
     fillJs(plan, c, lr, momentum);
     checkChunk(plan, c, lr, momentum);
@@ -112,5 +133,5 @@ export function schedule(options: CyclicLROptions, window: Window): ScheduleResu
   if (bytes > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `${G} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`, 'length');
   }
-  return runPlan(planWindow(r, w.start, w.length), w.backend);
+  return runPlan(planWindow(r, w.start, w.length), w.backend, w.out);
 }

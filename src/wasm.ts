@@ -1,15 +1,17 @@
 // Loading the kernel and running plans on it, in one place. The module is compiled once, synchronously, from
 // bytes embedded in the package (no fs, no fetch). Small results are computed in one reusable scratch
 // instance and copied out; large ones get a memory of their own, sized once and never grown, and are
-// returned as views of it: no copy, and no later call can touch them.
+// returned as views of it: no copy, and no later call can touch them -- unless the caller hands them back
+// as `out`, and then the kernel writes straight into them again (warm memory).
 import { KERNEL_WASM_BASE64 } from './kernel-wasm.js';
 import { CyclicLRError } from './errors.js';
-import type { Chunk, Plan } from './plan.js';
+import { CHUNK, TABLE_CYCLE, type Chunk, type Plan } from './plan.js';
 
 interface KernelExports {
   fill(start: number, length: number, totalSize: number, stepRatio: number, kind: number, gamma: number,
     table: number, c0: number, groups: number, params: number, lrPtr: number, momPtr: number, stride: number,
-    scratch: number): void;
+    scratch: number, shapeTable: number): void;
+  shape_span(totalSize: number): number;
   pow_int(gamma: number, t: number): number;
   heap_base(): number;
   scratch_bytes(): number;
@@ -20,15 +22,37 @@ interface Kernel {
   readonly exports: KernelExports;
 }
 
+/** Where a plan's pieces go in a kernel's memory: results first, so a reused memory keeps their offsets. */
+interface Layout {
+  lr: number;
+  mom: number;
+  params: number;
+  table: number;
+  shape: number;
+  end: number;
+}
+
+/** rows a caller holds: lr, and momentum or null */
+export interface Rows {
+  lr: Float64Array[];
+  momentum: Float64Array[] | null;
+}
+
 const PAGE = 65536;
 /** wasm32 memory ends at 4 GiB */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
 /** results at least this large get a memory of their own instead of a copy out of the scratch instance */
 export const OWN_MEMORY_BYTES = 1 << 20;
+/** largest whole total_size that gets a cycle-shape table */
+const MAX_SHAPE_TOTAL = 1 << 16;
+/** a memory of its own keeps room for the largest tables, so it never has to grow when reused */
+const TABLES_RESERVE = CHUNK * 8 + 16 * (MAX_SHAPE_TOTAL + 4096);
 
 let compiled: WebAssembly.Module | null = null;
 let scratchKernel: Kernel | null = null;
-let layoutBase = 0;
+let base = 0;
+/** memories of results handed out: their kernel and where the rows are */
+const owned = new WeakMap<ArrayBufferLike, { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean }>();
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -51,59 +75,91 @@ function instantiate(bytes: number): Kernel {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the kernel could not allocate ${bytes} bytes: ${(e as Error).message}`);
   }
   const instance = new WebAssembly.Instance(module(), { env: { memory } });
-  const exports = instance.exports as unknown as KernelExports;
-  return { memory, exports };
+  return { memory, exports: instance.exports as unknown as KernelExports };
 }
 
 function scratch(): Kernel {
   if (scratchKernel === null) {
     scratchKernel = instantiate(PAGE);
     const e = scratchKernel.exports;
-    layoutBase = align(e.heap_base()) + e.scratch_bytes();
+    base = align(e.heap_base()) + align(e.scratch_bytes());
   }
   return scratchKernel;
 }
 
 const align = (n: number): number => Math.ceil(n / 16) * 16;
 
-/** Bytes a plan needs in the kernel's memory: static data, scratch, params, a chunk's table, the results. */
-export function bytesNeeded(plan: Plan): number {
-  scratch();
-  const tableBytes = plan.kind >= 3 ? Math.min(plan.length, 1 << 16) * 8 : 0;
-  return layoutBase + align(plan.params.byteLength) + align(tableBytes) + resultBytes(plan);
-}
-
 export const resultBytes = (plan: Plan): number => plan.groups * plan.length * 8 * (plan.momentum ? 2 : 1);
 
-/** Runs a plan on the kernel: rows of plan.length values per group (momentum null when not cycled). */
-export function runWasm(plan: Plan, checkChunk: (chunk: Chunk, lr: Float64Array[], mom: Float64Array[] | null) => void):
-  { lr: Float64Array[]; momentum: Float64Array[] | null } {
-  const need = bytesNeeded(plan);
-  if (need > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${need} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`);
+/** iterations in the plan's cycle-shape table, or 0 when the plan has none (see the kernel's fill) */
+function shapeSpan(plan: Plan): number {
+  const total = plan.totalSize;
+  if (!Number.isInteger(total) || total > MAX_SHAPE_TOTAL || !Number.isSafeInteger(plan.start)) return 0;
+  const span = scratch().exports.shape_span(total);
+  return plan.length >= 4 * span ? span : 0;
+}
+
+function layout(plan: Plan, reserve: boolean): Layout {
+  scratch();
+  const rows = plan.groups * plan.length * 8;
+  const lr = base;
+  const mom = lr + rows;
+  const params = align(mom + (plan.momentum ? rows : 0));
+  const table = params + align(plan.params.byteLength);
+  const shape = table + (reserve ? CHUNK * 8 : align(plan.kind >= TABLE_CYCLE ? Math.min(plan.length, CHUNK) * 8 : 0));
+  const end = shape + (reserve ? TABLES_RESERVE - CHUNK * 8 : 16 * shapeSpan(plan));
+  return { lr, mom, params, table, shape, end };
+}
+
+/** Bytes a plan needs in the kernel's memory: static data, scratch, the results, params and tables. */
+export function bytesNeeded(plan: Plan): number {
+  return layout(plan, resultBytes(plan) >= OWN_MEMORY_BYTES).end;
+}
+
+/**
+ * Runs a plan on the kernel: rows of plan.length values per group (momentum null when not cycled).
+ * `out`: rows from an earlier result of this shape, written again in place (the kernel's own memory when they
+ * are views of it, else a copy into them).
+ */
+export function runWasm(plan: Plan, checkChunk: (chunk: Chunk, lr: Float64Array[], mom: Float64Array[] | null) => void, out?: Rows): Rows {
+  const G = plan.groups;
+  const L = plan.length;
+  const reuse = out && out.lr.length > 0 ? owned.get(out.lr[0].buffer) : undefined;
+  const fits = !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum;
+  const own = fits || resultBytes(plan) >= OWN_MEMORY_BYTES;
+  const lay = fits ? reuse!.layout : layout(plan, own);
+  if (lay.end > MAX_MEMORY_BYTES) {
+    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${lay.end} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`, 'length');
   }
-  const own = resultBytes(plan) >= OWN_MEMORY_BYTES;
-  const k = own ? instantiate(need) : scratch();
-  if (!own && k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / PAGE));
-  const { groups: G, length: L } = plan;
-  const paramsPtr = layoutBase;
-  const tablePtr = paramsPtr + align(plan.params.byteLength);
-  const lrPtr = tablePtr + align(plan.kind >= 3 ? Math.min(L, 1 << 16) * 8 : 0);
-  const momPtr = plan.momentum ? lrPtr + G * L * 8 : 0;
+  const k = fits ? reuse!.kernel : own ? instantiate(lay.end) : scratch();
+  if (!own && k.memory.buffer.byteLength < lay.end) k.memory.grow(Math.ceil((lay.end - k.memory.buffer.byteLength) / PAGE));
   const buf = k.memory.buffer;
-  new Float64Array(buf, paramsPtr, plan.params.length).set(plan.params);
+  new Float64Array(buf, lay.params, plan.params.length).set(plan.params);
   const rows = (ptr: number): Float64Array[] => Array.from({ length: G }, (_, g) => new Float64Array(buf, ptr + g * L * 8, L));
-  const lr = rows(lrPtr);
-  const mom = plan.momentum ? rows(momPtr) : null;
+  const lr = fits ? out!.lr : rows(lay.lr);
+  const mom = !plan.momentum ? null : fits ? out!.momentum : rows(lay.mom);
+  const shape = shapeSpan(plan) ? lay.shape : 0;
   const scratchPtr = align(k.exports.heap_base());
   for (const c of plan.chunks()) {
-    if (c.table) new Float64Array(buf, tablePtr, c.table.length).set(c.table);
-    k.exports.fill(plan.start + c.offset, c.length, plan.totalSize, plan.stepRatio, c.kind, plan.gamma, tablePtr, c.c0,
-      G, paramsPtr, lrPtr + c.offset * 8, momPtr ? momPtr + c.offset * 8 : 0, L, scratchPtr);
+    if (c.table) new Float64Array(buf, lay.table, c.table.length).set(c.table);
+    k.exports.fill(plan.start + c.offset, c.length, plan.totalSize, plan.stepRatio, c.kind, plan.gamma, lay.table, c.c0,
+      G, lay.params, lay.lr + c.offset * 8, mom ? lay.mom + c.offset * 8 : 0, L, scratchPtr, shape);
     checkChunk(c, lr, mom);
   }
-  if (own) return { lr, momentum: mom };
+  if (own) {
+    if (!fits) owned.set(buf, { kernel: k, layout: lay, groups: G, length: L, momentum: plan.momentum });
+    if (out && !fits) return copyInto(out, { lr, momentum: mom });
+    return fits ? out! : { lr, momentum: mom };
+  }
+  if (out) return copyInto(out, { lr, momentum: mom });
   return { lr: lr.map((a) => a.slice()), momentum: mom && mom.map((a) => a.slice()) };
+}
+
+/** copies rows into a caller's rows of the same shape and returns the caller's */
+function copyInto(out: Rows, from: Rows): Rows {
+  out.lr.forEach((row, g) => row.set(from.lr[g]));
+  if (out.momentum && from.momentum) out.momentum.forEach((row, g) => row.set(from.momentum![g]));
+  return out;
 }
 
 /** The kernel's pow(gamma, t) (CPython float ** int with glibc's no-FMA pow): for tests of the JS twin. */
