@@ -1,4 +1,4 @@
-import { pow_prepare, pow_fixed } from "./pow";
+import { pow_prepare, pow_fixed, pow_fixed_x2 } from "./pow";
 
 // scale kinds, mirrored in src/plan.ts
 // @ts-ignore: decorator
@@ -60,7 +60,7 @@ export function shape_span(total_size: f64): u32 {
 
 /**
  * Writes lr (and momentum) of `groups` param groups at last_epoch t = start + i, i in [0, length), into
- * rows of `stride` f64 at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
+ * rows of `stride` f64 (f32 when f32) at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
  * max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
  * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range), table[cycle - c0] or table[i] (a custom
  * scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
@@ -70,7 +70,7 @@ export function shape_span(total_size: f64): u32 {
 export function fill(
   start: f64, length: u32, total_size: f64, step_ratio: f64,
   kind: i32, gamma: f64, table: usize, c0: f64,
-  groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, scratch: usize, shape_table: usize,
+  groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, scratch: usize, shape_table: usize, f32: bool,
 ): void {
   if (kind == EXP_RANGE && gamma != 0) pow_prepare(abs(gamma));
   let sf_buf = scratch;
@@ -128,19 +128,14 @@ export function fill(
     else if (kind == TRIANGULAR2) k = 1.0 / pow2(first - 1);
     else if (kind == TABLE_CYCLE) k = load<f64>(table + (<usize>(first - c0) << 3));
     // every group from the shape
-    for (let g: u32 = 0; g < groups; g++) {
-      let p = params + (g << 5);
-      let row = (<usize>g * stride + b) << 3;
-      if (per_iteration) {
-        fill_row_s(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, s_buf, n, false);
-        if (mom_ptr) fill_row_s(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, s_buf, n, true);
-      } else if (kind != TRIANGULAR) {
-        fill_row_k(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, k, n, false);
-        if (mom_ptr) fill_row_k(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, k, n, true);
-      } else {
-        fill_row(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, n, false);
-        if (mom_ptr) fill_row(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, n, true);
-      }
+    if (f32) {
+      if (per_iteration) groups_rows<f32, u32>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
+      else if (kind != TRIANGULAR) groups_rows<f32, u16>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
+      else groups_rows<f32, u8>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
+    } else {
+      if (per_iteration) groups_rows<f64, u32>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
+      else if (kind != TRIANGULAR) groups_rows<f64, u16>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
+      else groups_rows<f64, u8>(groups, params, lr_ptr, mom_ptr, stride, b, sf, s_buf, k, n);
     }
     b += n;
   }
@@ -199,7 +194,17 @@ function scales(kind: i32, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0
     }
   } else if (kind == EXP_RANGE) {
     let neg = gamma < 0;
-    for (let i: u32 = 0; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg));
+    let i: u32 = 0;
+    if (gamma > 0 && t0 >= 1) {
+      // t >= 1: no t == 0 and no sign to fix, two lanes at a time
+      let t0_v = f64x2.splat(t0);
+      let i_v = f64x2(0, 1);
+      for (; i + 1 < n; i += 2) {
+        v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
+        i_v = f64x2.add(i_v, f64x2.splat(2));
+      }
+    }
+    for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg));
   } else if (kind == TABLE_CYCLE) {
     for (let i: u32 = 0; i < n; i++) {
       store<f64>(s_buf + (i << 3), load<f64>(table + (<usize>(load<f64>(c_buf + (i << 3)) - c0) << 3)));
@@ -209,63 +214,43 @@ function scales(kind: i32, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0
   }
 }
 
-/** base + amp * scale_factor for lr; base - amp * scale_factor for momentum (base = max_momentum); s = 1 */
+/** rows [b, b + n) of every group (lr and momentum) from the shape; T: the element type, S: the scale (u8 1, u16 k, u32 s[i]) */
 // @ts-ignore: decorator
 @inline
-function fill_row(out: usize, base: f64, amp: f64, sf_buf: usize, n: u32, minus: bool): void {
-  // see: CyclicLR.get_lr, base_height = (max - base) * scale_factor; base_height * 1.0 is base_height
-  let base_v = f64x2.splat(base);
-  let amp_v = f64x2.splat(amp);
-  let i: u32 = 0;
-  for (; i + 3 < n; i += 4) {
-    let h0 = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
-    let h1 = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
-  }
-  for (; i < n; i++) {
-    let base_height = amp * load<f64>(sf_buf + (i << 3));
-    store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
+function groups_rows<T, S>(groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, b: u32, sf: usize, s_buf: usize, k: f64, n: u32): void {
+  for (let g: u32 = 0; g < groups; g++) {
+    let p = params + (g << 5);
+    let row = (<usize>g * stride + b) << alignof<T>();
+    fill_row<T, S>(lr_ptr + row, load<f64>(p, 0), load<f64>(p, 8), sf, s_buf, k, n, false);
+    if (mom_ptr) fill_row<T, S>(mom_ptr + row, load<f64>(p, 16), load<f64>(p, 24), sf, s_buf, k, n, true);
   }
 }
 
-/** base + (amp * scale_factor) * k for lr; base - (amp * scale_factor) * k for momentum; one s = k for the run */
+/** base + (amp * scale_factor) * s for lr, base - (amp * scale_factor) * s for momentum (base = max_momentum) */
 // @ts-ignore: decorator
 @inline
-function fill_row_k(out: usize, base: f64, amp: f64, sf_buf: usize, k: f64, n: u32, minus: bool): void {
-  // see: CyclicLR.get_lr, lr = base_lr + base_height * s, momentum = max_momentum - base_height * s
+function fill_row<T, S>(out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, k: f64, n: u32, minus: bool): void {
+  // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, base_height = (max - base) * scale_factor,
+  // lr = base_lr + base_height * s, momentum = max_momentum - base_height * s (s = 1: base_height itself)
   let base_v = f64x2.splat(base);
   let amp_v = f64x2.splat(amp);
   let k_v = f64x2.splat(k);
   let i: u32 = 0;
-  for (; i + 3 < n; i += 4) {
-    let h0 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3))), k_v);
-    let h1 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16)), k_v);
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
+  for (; i + 1 < n; i += 2) {
+    let base_height = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
+    if (sizeof<S>() == 2) base_height = f64x2.mul(base_height, k_v);
+    if (sizeof<S>() == 4) base_height = f64x2.mul(base_height, v128.load(s_buf + (i << 3)));
+    let v = minus ? f64x2.sub(base_v, base_height) : f64x2.add(base_v, base_height);
+    // float32 output: each value rounded once from its float64 (Math.fround)
+    if (sizeof<T>() == 4) v128.store64_lane(out + (i << 2), f32x4.demote_f64x2_zero(v), 0);
+    else v128.store(out + (i << 3), v);
   }
-  for (; i < n; i++) {
-    let base_height = amp * load<f64>(sf_buf + (i << 3)) * k;
-    store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
-  }
-}
-
-/** base + (amp * scale_factor) * s for lr; base - (amp * scale_factor) * s for momentum */
-// @ts-ignore: decorator
-@inline
-function fill_row_s(out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, n: u32, minus: bool): void {
-  // see: CyclicLR.get_lr, lr = base_lr + base_height * s, momentum = max_momentum - base_height * s
-  let base_v = f64x2.splat(base);
-  let amp_v = f64x2.splat(amp);
-  let i: u32 = 0;
-  for (; i + 3 < n; i += 4) {
-    let h0 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3))), v128.load(s_buf + (i << 3)));
-    let h1 = f64x2.mul(f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16)), v128.load(s_buf + (i << 3), 16));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h0) : f64x2.add(base_v, h0));
-    v128.store(out + (i << 3), minus ? f64x2.sub(base_v, h1) : f64x2.add(base_v, h1), 16);
-  }
-  for (; i < n; i++) {
-    let base_height = amp * load<f64>(sf_buf + (i << 3)) * load<f64>(s_buf + (i << 3));
-    store<f64>(out + (i << 3), minus ? base - base_height : base + base_height);
+  if (i < n) {
+    let base_height = amp * load<f64>(sf_buf + (i << 3));
+    if (sizeof<S>() == 2) base_height = base_height * k;
+    if (sizeof<S>() == 4) base_height = base_height * load<f64>(s_buf + (i << 3));
+    let v = minus ? base - base_height : base + base_height;
+    if (sizeof<T>() == 4) store<f32>(out + (i << 2), <f32>v);
+    else store<f64>(out + (i << 3), v);
   }
 }

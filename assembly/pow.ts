@@ -173,3 +173,49 @@ export function pow_fixed(y: f64): f64 {
   let elo = ylo * lhi + y * llo;
   return exp_inline(ehi, elo);
 }
+
+/** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
+export function pow_fixed_x2(y: v128): v128 {
+  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
+  // see: pow_lut, the no-FMA split of y * log(x)
+  let yhi = v128.and(y, i64x2.splat(0xFFFFFFFFF8000000));
+  let ylo = f64x2.sub(y, yhi);
+  let lhi_v = f64x2.splat(lhi);
+  let ehi = f64x2.mul(yhi, lhi_v);
+  let elo = f64x2.add(f64x2.mul(ylo, lhi_v), f64x2.mul(y, f64x2.splat(llo)));
+  // see: exp_inline; lanes outside its main range take the scalar path
+  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
+  let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
+  if (!i64x2.all_true(main)) {
+    return f64x2(pow_fixed(f64x2.extract_lane(y, 0)), pow_fixed(f64x2.extract_lane(y, 1)));
+  }
+  const
+    InvLn2N   = reinterpret<f64>(0x3FF71547652B82FE) * <f64>(1 << EXP_TABLE_BITS),
+    NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000),
+    NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A),
+    shift     = reinterpret<f64>(0x4338000000000000);
+  const
+    C2 = reinterpret<f64>(0x3FDFFFFFFFFFFDBD),
+    C3 = reinterpret<f64>(0x3FC555555555543C),
+    C4 = reinterpret<f64>(0x3FA55555CF172B91),
+    C5 = reinterpret<f64>(0x3F81111167A4D017);
+  let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
+  let kd = f64x2.add(z, f64x2.splat(shift));
+  let ki = kd;
+  kd = f64x2.sub(kd, f64x2.splat(shift));
+  let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
+  r = f64x2.add(r, elo);
+  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
+  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
+  let tail = f64x2(load<f64>(EXP_DATA_TAB + i0), load<f64>(EXP_DATA_TAB + i1));
+  let sbits = i64x2.add(
+    i64x2(load<i64>(EXP_DATA_TAB + i0, 8), load<i64>(EXP_DATA_TAB + i1, 8)),
+    i64x2.shl(ki, 52 - EXP_TABLE_BITS),
+  );
+  let r2 = f64x2.mul(r, r);
+  let tmp = f64x2.add(
+    f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),
+    f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)))),
+  );
+  return f64x2.add(sbits, f64x2.mul(sbits, tmp));
+}

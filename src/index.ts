@@ -1,5 +1,5 @@
 export { schedule } from './schedule.js';
-export type { Backend, Window, ScheduleResult } from './schedule.js';
+export type { Backend, Window, ScheduleResult, Dtype } from './schedule.js';
 export { CyclicLRError } from './errors.js';
 export type { CyclicLRErrorCode } from './errors.js';
 export type { CyclicLROptions, Mode, ScaleMode, ScaleFn, PerGroup } from './options.js';

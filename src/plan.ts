@@ -40,8 +40,8 @@ export interface Plan {
   readonly powBase: PowBase | null;
   /** the chunks, in order; a custom scaleFn is called as they are produced */
   chunks(): Iterable<Chunk>;
-  /** true when |lr| or |momentum| could overflow for this max |s|: the backend then scans what it wrote */
-  mayOverflow(maxAbsS: number): boolean;
+  /** true when |lr| or |momentum| could pass `limit` for this max |s|: the backend then scans what it wrote */
+  mayOverflow(maxAbsS: number, limit: number): boolean;
 }
 
 // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, cycle = math.floor(1 + self.last_epoch / self.total_size)
@@ -132,7 +132,7 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
   const plan: Plan = {
     start, length, groups: G, momentum: r.cycleMomentum, totalSize: r.totalSize, stepRatio: r.stepRatio,
     params, kind, gamma: r.gamma, powBase,
-    mayOverflow: (maxAbsS) => !(maxBase + maxAmp * maxAbsS < 1e300),
+    mayOverflow: (maxAbsS, limit) => !(maxBase + maxAmp * maxAbsS < limit),
     *chunks() {
       if (fn === null) {
         yield { kind, offset: 0, length, table: null, c0: 0, maxAbsS: fixedMaxAbsS };

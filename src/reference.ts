@@ -9,7 +9,7 @@ const sfBuf = new Float64Array(BLOCK);
 const sBuf = new Float64Array(BLOCK);
 
 /** Writes one chunk of the plan into rows lr[g] (and mom[g]) at chunk.offset, with the JS twin of the kernel. */
-export function fillJs(plan: Plan, chunk: Chunk, lr: Float64Array[], mom: Float64Array[] | null): void {
+export function fillJs(plan: Plan, chunk: Chunk, lr: (Float64Array | Float32Array)[], mom: (Float64Array | Float32Array)[] | null): void {
   const { totalSize, stepRatio, params } = plan;
   const { kind, table, c0 } = chunk;
   const start = plan.start + chunk.offset;
@@ -36,12 +36,12 @@ export function fillJs(plan: Plan, chunk: Chunk, lr: Float64Array[], mom: Float6
   }
 }
 
-function fillRow(out: Float64Array, at: number, base: number, amp: number, n: number, hasS: boolean, minus: boolean): void {
+function fillRow(out: Float64Array | Float32Array, at: number, base: number, amp: number, n: number, hasS: boolean, minus: boolean): void {
   // see: CyclicLR.get_lr, base_height = (max - base) * scale_factor; lr = base_lr + base_height * s,
   // momentum = max_momentum - base_height * s
   for (let i = 0; i < n; i++) {
     let baseHeight = amp * sfBuf[i];
     if (hasS) baseHeight = baseHeight * sBuf[i];
-    out[at + i] = minus ? base - baseHeight : base + baseHeight;
+    out[at + i] = minus ? base - baseHeight : base + baseHeight; // a Float32Array rounds it once: Math.fround
   }
 }

@@ -3,7 +3,9 @@ import { CyclicLRError, show } from './errors.js';
 import { readKey, ownKeys, resolveOptions, type CyclicLROptions } from './options.js';
 import { type Chunk, type Plan, planWindow } from './plan.js';
 import { fillJs } from './reference.js';
-import { MAX_MEMORY_BYTES, bytesNeeded, runWasm } from './wasm.js';
+import { MAX_MEMORY_BYTES, bytesNeeded, runWasm, type Dtype, type Row } from './wasm.js';
+
+export type { Dtype } from './wasm.js';
 
 /** Which implementation computes the values: the WebAssembly kernel, or its pure-TypeScript twin. Same bits. */
 export type Backend = 'wasm' | 'js';
@@ -16,23 +18,25 @@ export interface Window {
   length: number;
   /** Default 'wasm'. */
   backend?: Backend;
+  /** 'float64' (default) or 'float32': each value the float64 result rounded once (Math.fround). */
+  dtype?: Dtype;
   /**
    * An earlier result of the same shape to write into instead of allocating (warm memory): its arrays are
    * overwritten and returned. A large result of the kernel is rewritten in place by the kernel.
    */
-  out?: ScheduleResult;
+  out?: ScheduleResult<Row>;
 }
 
 /** lr[g][i] and momentum[g][i] of param group g at iteration start + i; momentum null without cycleMomentum. */
-export interface ScheduleResult {
-  lr: Float64Array[];
-  momentum: Float64Array[] | null;
+export interface ScheduleResult<A extends Row = Float64Array> {
+  lr: A[];
+  momentum: A[] | null;
 }
 
-const WINDOW_KEYS = ['start', 'length', 'backend', 'out'];
+const WINDOW_KEYS = ['start', 'length', 'backend', 'dtype', 'out'];
 
 /** Validates a window. @throws {CyclicLRError} ERR_INVALID_WINDOW */
-export function resolveWindow(window: unknown): { start: number; length: number; backend: Backend; out: ScheduleResult | undefined } {
+export function resolveWindow(window: unknown): { start: number; length: number; backend: Backend; dtype: Dtype; out: ScheduleResult<Row> | undefined } {
   if (window === null || typeof window !== 'object' || Array.isArray(window)) {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `window must be an object { start, length, backend }, got ${show(window)}`, 'window');
   }
@@ -54,33 +58,39 @@ export function resolveWindow(window: unknown): { start: number; length: number;
   if (backend !== 'wasm' && backend !== 'js') {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
   }
+  const dtype = readKey(window, 'dtype') ?? 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw new CyclicLRError('ERR_INVALID_WINDOW', `dtype must be 'float64' or 'float32', got ${show(dtype)}`, 'dtype');
+  }
   const out = readKey(window, 'out') ?? undefined;
   if (out !== undefined && (out === null || typeof out !== 'object')) {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be an earlier result { lr, momentum }, got ${show(out)}`, 'out');
   }
-  return { start, length, backend, out: out as ScheduleResult | undefined };
+  return { start, length, backend, dtype, out: out as ScheduleResult<Row> | undefined };
 }
 
 /** Checks that `out` has the shape of this plan's result. @throws {CyclicLRError} ERR_INVALID_WINDOW */
-function checkOut(out: ScheduleResult, plan: Plan): void {
+function checkOut(out: ScheduleResult<Row>, plan: Plan, dtype: Dtype): void {
+  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
   const rowsOk = (rows: unknown): boolean => Array.isArray(rows) && rows.length === plan.groups
-    && rows.every((r) => r instanceof Float64Array && r.length === plan.length);
+    && rows.every((r) => r instanceof Arr && r.length === plan.length);
   const lr = readKey(out, 'lr', 'out.lr');
   const momentum = readKey(out, 'momentum', 'out.momentum');
   if (!rowsOk(lr) || (plan.momentum ? !rowsOk(momentum) : momentum !== null)) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be a result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`, 'out');
+    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be a ${dtype} result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`, 'out');
   }
 }
 
 /** Throws when a chunk that may overflow wrote a non-finite value (PyTorch's inf/NaN lr). */
-export function checkChunk(plan: Plan, chunk: Chunk, lr: Float64Array[], mom: Float64Array[] | null): void {
-  if (!plan.mayOverflow(chunk.maxAbsS)) return;
+export function checkChunk(plan: Plan, chunk: Chunk, lr: Row[], mom: Row[] | null): void {
+  const f32 = lr.length > 0 && lr[0] instanceof Float32Array;
+  if (!plan.mayOverflow(chunk.maxAbsS, f32 ? 1e38 : 1e300)) return;
   for (const [name, rows] of [['lr', lr], ['momentum', mom]] as const) {
     if (!rows) continue;
     rows.forEach((row, g) => {
       for (let i = chunk.offset; i < chunk.offset + chunk.length; i++) {
         if (!Number.isFinite(row[i])) {
-          throw new CyclicLRError('ERR_OVERFLOW', `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: |bound| + |max - base| * |scale| exceeds the float64 range`, name === 'lr' ? 'maxLr' : 'maxMomentum');
+          throw new CyclicLRError('ERR_OVERFLOW', `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: |bound| + |max - base| * |scale| exceeds the ${f32 ? 'float32' : 'float64'} range`, name === 'lr' ? 'maxLr' : 'maxMomentum');
         }
       }
     });
@@ -88,21 +98,22 @@ export function checkChunk(plan: Plan, chunk: Chunk, lr: Float64Array[], mom: Fl
 }
 
 /** Runs a plan on a backend, into `out` when given. */
-export function runPlan(plan: Plan, backend: Backend, out?: ScheduleResult): ScheduleResult {
-  if (out) checkOut(out, plan);
-  if (backend === 'wasm') return runWasm(plan, (c, lr, mom) => checkChunk(plan, c, lr, mom), out);
-  const need = bytesNeeded(plan);
+export function runPlan<A extends Row = Float64Array>(plan: Plan, backend: Backend, dtype: Dtype = 'float64', out?: ScheduleResult<Row>): ScheduleResult<A> {
+  if (out) checkOut(out, plan, dtype);
+  if (backend === 'wasm') return runWasm(plan, dtype, (c, lr, mom) => checkChunk(plan, c, lr, mom), out) as ScheduleResult<A>;
+  const need = bytesNeeded(plan, dtype);
   if (need > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`);
   }
-  const rows = (): Float64Array[] => Array.from({ length: plan.groups }, () => new Float64Array(plan.length));
+  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+  const rows = (): Row[] => Array.from({ length: plan.groups }, () => new Arr(plan.length));
   const lr = out ? out.lr : rows();
   const momentum = out ? out.momentum : plan.momentum ? rows() : null;
   for (const c of plan.chunks()) {
     fillJs(plan, c, lr, momentum);
     checkChunk(plan, c, lr, momentum);
   }
-  return { lr, momentum };
+  return (out ?? { lr, momentum }) as ScheduleResult<A>;
 }
 
 /**
@@ -114,7 +125,7 @@ export function runPlan(plan: Plan, backend: Backend, out?: ScheduleResult): Sch
  * result alone (`lr[0].buffer` holds every row). Either way no later call changes them.
  *
  * @param options PyTorch's CyclicLR arguments in camelCase (see {@link CyclicLROptions}).
- * @param window `{ start = 0, length, backend = 'wasm' }`.
+ * @param window `{ start = 0, length, backend = 'wasm', dtype = 'float64', out }`.
  * @throws {CyclicLRError} `ERR_INVALID_OPTION` / `ERR_INVALID_WINDOW` for bad input, `ERR_OVERFLOW` when PyTorch
  *   could not compute a value of the window (exp_range `gamma ** t` overflow, …), `ERR_SCALE_FN` when a custom
  *   scaleFn throws or returns a non-finite value, `ERR_WINDOW_TOO_LARGE` past 4 GiB of results.
@@ -125,13 +136,16 @@ export function runPlan(plan: Plan, backend: Backend, out?: ScheduleResult): Sch
  * );
  * lr[1][123_456]; // lr of param group 1 at iteration 123456
  */
-export function schedule(options: CyclicLROptions, window: Window): ScheduleResult {
+export function schedule(options: CyclicLROptions, window: Window & { dtype: 'float32' }): ScheduleResult<Float32Array>;
+export function schedule(options: CyclicLROptions, window: Window & { dtype?: 'float64' }): ScheduleResult<Float64Array>;
+export function schedule(options: CyclicLROptions, window: Window): ScheduleResult<Row>;
+export function schedule(options: CyclicLROptions, window: Window): ScheduleResult<Row> {
   const r = resolveOptions(options);
   const w = resolveWindow(window);
   const G = r.groups;
-  const bytes = G * w.length * 8 * (r.cycleMomentum ? 2 : 1);
+  const bytes = G * w.length * (w.dtype === 'float32' ? 4 : 8) * (r.cycleMomentum ? 2 : 1);
   if (bytes > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `${G} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`, 'length');
   }
-  return runPlan(planWindow(r, w.start, w.length), w.backend, w.out);
+  return runPlan(planWindow(r, w.start, w.length), w.backend, w.dtype, w.out);
 }

@@ -10,7 +10,7 @@ import { CHUNK, TABLE_CYCLE, type Chunk, type Plan } from './plan.js';
 interface KernelExports {
   fill(start: number, length: number, totalSize: number, stepRatio: number, kind: number, gamma: number,
     table: number, c0: number, groups: number, params: number, lrPtr: number, momPtr: number, stride: number,
-    scratch: number, shapeTable: number): void;
+    scratch: number, shapeTable: number, f32: number): void;
   shape_span(totalSize: number): number;
   pow_int(gamma: number, t: number): number;
   heap_base(): number;
@@ -32,10 +32,14 @@ interface Layout {
   end: number;
 }
 
+/** the element type of result rows */
+export type Dtype = 'float64' | 'float32';
+export type Row = Float64Array | Float32Array;
+
 /** rows a caller holds: lr, and momentum or null */
 export interface Rows {
-  lr: Float64Array[];
-  momentum: Float64Array[] | null;
+  lr: Row[];
+  momentum: Row[] | null;
 }
 
 const PAGE = 65536;
@@ -52,7 +56,7 @@ let compiled: WebAssembly.Module | null = null;
 let scratchKernel: Kernel | null = null;
 let base = 0;
 /** memories of results handed out: their kernel and where the rows are */
-const owned = new WeakMap<ArrayBufferLike, { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean }>();
+const owned = new WeakMap<ArrayBufferLike, { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean; dtype: Dtype }>();
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -89,7 +93,8 @@ function scratch(): Kernel {
 
 const align = (n: number): number => Math.ceil(n / 16) * 16;
 
-export const resultBytes = (plan: Plan): number => plan.groups * plan.length * 8 * (plan.momentum ? 2 : 1);
+const elemBytes = (dtype: Dtype): number => (dtype === 'float32' ? 4 : 8);
+export const resultBytes = (plan: Plan, dtype: Dtype = 'float64'): number => plan.groups * plan.length * elemBytes(dtype) * (plan.momentum ? 2 : 1);
 
 /** iterations in the plan's cycle-shape table, or 0 when the plan has none (see the kernel's fill) */
 function shapeSpan(plan: Plan): number {
@@ -99,9 +104,9 @@ function shapeSpan(plan: Plan): number {
   return plan.length >= 4 * span ? span : 0;
 }
 
-function layout(plan: Plan, reserve: boolean): Layout {
+function layout(plan: Plan, dtype: Dtype, reserve: boolean): Layout {
   scratch();
-  const rows = plan.groups * plan.length * 8;
+  const rows = plan.groups * plan.length * elemBytes(dtype);
   const lr = base;
   const mom = lr + rows;
   const params = align(mom + (plan.momentum ? rows : 0));
@@ -112,8 +117,8 @@ function layout(plan: Plan, reserve: boolean): Layout {
 }
 
 /** Bytes a plan needs in the kernel's memory: static data, scratch, the results, params and tables. */
-export function bytesNeeded(plan: Plan): number {
-  return layout(plan, resultBytes(plan) >= OWN_MEMORY_BYTES).end;
+export function bytesNeeded(plan: Plan, dtype: Dtype = 'float64'): number {
+  return layout(plan, dtype, resultBytes(plan, dtype) >= OWN_MEMORY_BYTES).end;
 }
 
 /**
@@ -121,13 +126,14 @@ export function bytesNeeded(plan: Plan): number {
  * `out`: rows from an earlier result of this shape, written again in place (the kernel's own memory when they
  * are views of it, else a copy into them).
  */
-export function runWasm(plan: Plan, checkChunk: (chunk: Chunk, lr: Float64Array[], mom: Float64Array[] | null) => void, out?: Rows): Rows {
+export function runWasm(plan: Plan, dtype: Dtype, checkChunk: (chunk: Chunk, lr: Row[], mom: Row[] | null) => void, out?: Rows): Rows {
   const G = plan.groups;
   const L = plan.length;
+  const E = elemBytes(dtype);
   const reuse = out && out.lr.length > 0 ? owned.get(out.lr[0].buffer) : undefined;
-  const fits = !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum;
-  const own = fits || resultBytes(plan) >= OWN_MEMORY_BYTES;
-  const lay = fits ? reuse!.layout : layout(plan, own);
+  const fits = !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum && reuse.dtype === dtype;
+  const own = fits || resultBytes(plan, dtype) >= OWN_MEMORY_BYTES;
+  const lay = fits ? reuse!.layout : layout(plan, dtype, own);
   if (lay.end > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${lay.end} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`, 'length');
   }
@@ -135,7 +141,8 @@ export function runWasm(plan: Plan, checkChunk: (chunk: Chunk, lr: Float64Array[
   if (!own && k.memory.buffer.byteLength < lay.end) k.memory.grow(Math.ceil((lay.end - k.memory.buffer.byteLength) / PAGE));
   const buf = k.memory.buffer;
   new Float64Array(buf, lay.params, plan.params.length).set(plan.params);
-  const rows = (ptr: number): Float64Array[] => Array.from({ length: G }, (_, g) => new Float64Array(buf, ptr + g * L * 8, L));
+  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+  const rows = (ptr: number): Row[] => Array.from({ length: G }, (_, g) => new Arr(buf, ptr + g * L * E, L));
   const lr = fits ? out!.lr : rows(lay.lr);
   const mom = !plan.momentum ? null : fits ? out!.momentum : rows(lay.mom);
   const shape = shapeSpan(plan) ? lay.shape : 0;
@@ -143,11 +150,11 @@ export function runWasm(plan: Plan, checkChunk: (chunk: Chunk, lr: Float64Array[
   for (const c of plan.chunks()) {
     if (c.table) new Float64Array(buf, lay.table, c.table.length).set(c.table);
     k.exports.fill(plan.start + c.offset, c.length, plan.totalSize, plan.stepRatio, c.kind, plan.gamma, lay.table, c.c0,
-      G, lay.params, lay.lr + c.offset * 8, mom ? lay.mom + c.offset * 8 : 0, L, scratchPtr, shape);
+      G, lay.params, lay.lr + c.offset * E, mom ? lay.mom + c.offset * E : 0, L, scratchPtr, shape, E === 4 ? 1 : 0);
     checkChunk(c, lr, mom);
   }
   if (own) {
-    if (!fits) owned.set(buf, { kernel: k, layout: lay, groups: G, length: L, momentum: plan.momentum });
+    if (!fits) owned.set(buf, { kernel: k, layout: lay, groups: G, length: L, momentum: plan.momentum, dtype });
     if (out && !fits) return copyInto(out, { lr, momentum: mom });
     return fits ? out! : { lr, momentum: mom };
   }

@@ -77,3 +77,47 @@ describe('schedule(options, window) returns { lr, momentum } of Float64Array row
     expect(Number.isFinite(r.lr[0][0])).toBe(true);
   });
 });
+
+describe('schedule() dtype and out', () => {
+  const o = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 37, mode: 'exp_range' as const, gamma: 0.9999 };
+  it.each([
+    ['wasm', 100], ['js', 100], ['wasm', 200_000], ['js', 200_000],
+  ] as const)("[%s] dtype 'float32' is Math.fround of the float64 result (length %i)", (backend, length) => {
+    const d = schedule(o, { start: 3, length, backend });
+    const f = schedule(o, { start: 3, length, backend, dtype: 'float32' });
+    expect(f.lr[0]).toBeInstanceOf(Float32Array);
+    for (let g = 0; g < 2; g++) {
+      for (let i = 0; i < length; i++) {
+        if (!Object.is(f.lr[g][i], Math.fround(d.lr[g][i])) || !Object.is(f.momentum![g][i], Math.fround(d.momentum![g][i]))) {
+          expect.fail(`group ${g} at ${i}`);
+        }
+      }
+    }
+  });
+
+  it('a value beyond float32 is ERR_OVERFLOW with dtype float32, and fine in float64', () => {
+    const big = { baseLr: 1e39, maxLr: 2e39, stepSizeUp: 4 };
+    expect(() => schedule(big, { length: 4 })).not.toThrow();
+    expect(() => schedule(big, { length: 4, dtype: 'float32' })).toThrowError(expect.objectContaining({ code: 'ERR_OVERFLOW' }));
+  });
+
+  it.each(['wasm', 'js'] as const)('[%s] out: an earlier result of the same shape is written again and returned', (backend) => {
+    for (const length of [50, 300_000]) {
+      const first = schedule(o, { start: 0, length, backend });
+      const again = schedule(o, { start: 1000, length, backend, out: first });
+      expect(again).toBe(first);
+      const fresh = schedule(o, { start: 1000, length, backend: 'js' });
+      for (let g = 0; g < 2; g++) for (let i = 0; i < length; i += 997) expect(Object.is(again.lr[g][i], fresh.lr[g][i])).toBe(true);
+      expect(again.lr[1][length - 1]).toBe(fresh.lr[1][length - 1]);
+    }
+  });
+
+  it('out of another shape is ERR_INVALID_WINDOW', () => {
+    const first = schedule(o, { length: 10 });
+    for (const w of [{ length: 11 }, { length: 10, dtype: 'float32' as const }]) {
+      expect(() => schedule(o, { ...w, out: first })).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_WINDOW' }));
+    }
+    expect(() => schedule({ ...o, cycleMomentum: false }, { length: 10, out: first })).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_WINDOW' }));
+    expect(() => schedule(o, { length: 10, out: 3 as any })).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_WINDOW' }));
+  });
+});
