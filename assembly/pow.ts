@@ -175,6 +175,8 @@ export function pow_fixed(y: f64): f64 {
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
+// @ts-ignore: decorator
+@inline
 export function pow_fixed_x2(y: v128): v128 {
   const N_MASK = (1 << EXP_TABLE_BITS) - 1;
   // see: pow_lut, the no-FMA split of y * log(x)

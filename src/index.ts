@@ -5,3 +5,8 @@ export type { CyclicLRErrorCode } from './errors.js';
 export type { CyclicLROptions, Mode, ScaleMode, ScaleFn, PerGroup } from './options.js';
 export { CyclicLR } from './cyclic-lr.js';
 export type { CyclicLRSchedulerOptions, CyclicLRState, Optimizer, ParamGroup } from './cyclic-lr.js';
+export { scheduleMany, expandGrid } from './many.js';
+export type { ManyResult } from './many.js';
+export { scheduleChunks } from './chunks.js';
+export type { ScheduleChunk } from './chunks.js';
+export { scheduleParallel } from './parallel.js';
