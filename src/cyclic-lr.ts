@@ -194,10 +194,23 @@ export class CyclicLR {
       warnOnce(EPOCH_DEPRECATION_WARNING);
       this.#lastEpoch = epoch;
     }
-    const { lr, momentum } = this.#valuesAt(this.#lastEpoch);
+    const t = this.#lastEpoch;
+    const a = this.#block(t);
+    const groups = this.#groups;
+    if (a) {
+      // the common case: read iteration t of the block the kernel computed ahead
+      const i = t - a.start;
+      const mom = a.res.momentum;
+      if (mom) for (let g = 0; g < groups.length; g++) this.#setMomentum(groups[g], mom[g][i]);
+      const lr = a.res.lr;
+      const last = (this.#lastLr = new Array<number>(groups.length));
+      for (let g = 0; g < groups.length; g++) groups[g].lr = last[g] = lr[g][i];
+      return;
+    }
+    const { lr, momentum } = this.#single(t);
     if (momentum) this.#writeMomentum(momentum);
-    this.#groups.forEach((grp, g) => { grp.lr = lr[g]; });
-    this.#lastLr = this.#groups.map((grp) => grp.lr as number);
+    groups.forEach((grp, g) => { grp.lr = lr[g]; });
+    this.#lastLr = lr.slice();
   }
 
   /** The lrs of the last step, as PyTorch's `get_last_lr()`: a new plain Array each call. @throws never */
@@ -392,30 +405,33 @@ export class CyclicLR {
 
   #writeMomentum(momentum: number[]): void {
     // see: CyclicLR.get_lr, momenta are written inside get_lr, before the lrs
-    this.#groups.forEach((grp, g) => {
-      if (this.#useBeta1) grp.betas = [momentum[g], ...(grp.betas ?? []).slice(1)];
-      else grp.momentum = momentum[g];
-    });
+    this.#groups.forEach((grp, g) => this.#setMomentum(grp, momentum[g]));
+  }
+
+  #setMomentum(grp: ParamGroup, m: number): void {
+    if (this.#useBeta1) grp.betas = [m, ...(grp.betas ?? []).slice(1)];
+    else grp.momentum = m;
   }
 
   /** lr (and momentum) of every group at last_epoch t; from steps computed ahead where possible */
   #valuesAt(t: number): { lr: number[]; momentum: number[] | null } {
+    const a = this.#block(t);
+    if (!a) return this.#single(t);
+    const i = t - a.start;
+    return { lr: a.res.lr.map((row) => row[i]), momentum: a.res.momentum && a.res.momentum.map((row) => row[i]) };
+  }
+
+  /** the block of steps computed ahead that holds t (built-in modes, whole t ≥ 0), or null */
+  #block(t: number): { r: Resolved; start: number; res: ScheduleResult } | null {
+    if (this.#custom !== null || !Number.isSafeInteger(t) || t < 0) return null;
+    const a = this.#ahead;
     const r = this.#r;
-    if (this.#custom === null && Number.isSafeInteger(t) && t >= 0) {
-      let a = this.#ahead;
-      if (!a || a.r !== r || t < a.start || t >= a.start + AHEAD) {
-        try {
-          a = this.#ahead = { r, start: t, res: runPlan(planWindow(r, t, Math.min(AHEAD, Number.MAX_SAFE_INTEGER - t + 1)), this.#backend) };
-        } catch {
-          a = this.#ahead = null; // an error inside the window: let the single step say where
-        }
-      }
-      if (a) {
-        const i = t - a.start;
-        return { lr: a.res.lr.map((row) => row[i]), momentum: a.res.momentum && a.res.momentum.map((row) => row[i]) };
-      }
+    if (a && a.r === r && t >= a.start && t < a.start + a.res.lr[0].length) return a;
+    try {
+      return (this.#ahead = { r, start: t, res: runPlan(planWindow(r, t, Math.min(AHEAD, Number.MAX_SAFE_INTEGER - t + 1)), this.#backend) });
+    } catch {
+      return (this.#ahead = null); // an error inside the block: the single step says where
     }
-    return this.#single(t);
   }
 
   #single(t: number): { lr: number[]; momentum: number[] | null } {
