@@ -55,7 +55,7 @@ export function renderSvg(title: string, series: Series[], start: number, length
   const shown = Math.min(series.length, 12);
   const legendRows = Math.ceil(shown / 3);
   const H = 520 + legendRows * 18;
-  const m = { top: 44, right: 84, bottom: 58 + legendRows * 18, left: 84 };
+  const m = { top: 56, right: 84, bottom: 58 + legendRows * 18, left: 84 };
   const x = scaleLinear().domain([start, start + Math.max(1, length - 1)]).range([m.left, W - m.right]);
   const axisOf = (axis: 'lr' | 'momentum') => {
     const ext = series.filter((s) => s.axis === axis).map((s) => s.env.extent());
@@ -70,7 +70,9 @@ export function renderSvg(title: string, series: Series[], start: number, length
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text class="title" x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`);
+  const [head, ...sub] = title.split(' · ');
+  out.push(`<text class="title" x="${W / 2}" y="22" text-anchor="middle" font-size="${head.length > 95 ? 12 : 14}" font-weight="bold">${esc(head)}</text>`);
+  if (sub.length) out.push(`<text class="subtitle" x="${W / 2}" y="40" text-anchor="middle" fill="#555">${esc(sub.join(' · '))}</text>`);
   // grid and axes
   const xt = x.ticks(8);
   const fs = x.tickFormat(8, '~s');
