@@ -59,6 +59,9 @@ export interface Resolved {
   readonly cycleMomentum: boolean;
 }
 
+/** the most param groups one call takes (their parameters alone are then 128 MiB) */
+export const MAX_GROUPS = 1 << 22;
+
 export const MODES: readonly string[] = ['triangular', 'triangular2', 'exp_range'];
 export const OPTION_KEYS: readonly string[] = ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma',
   'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'groups'];
@@ -159,8 +162,8 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
 
   let G = groupsFixed;
   if (raw.groups !== undefined) {
-    if (typeof raw.groups !== 'number' || !Number.isSafeInteger(raw.groups) || raw.groups < 1) {
-      throw bad('groups', 'must be a positive whole number', raw.groups);
+    if (typeof raw.groups !== 'number' || !Number.isSafeInteger(raw.groups) || raw.groups < 1 || raw.groups > MAX_GROUPS) {
+      throw bad('groups', `must be a whole number in [1, ${MAX_GROUPS}]`, raw.groups);
     }
     if (G !== undefined && raw.groups !== G) {
       throw new CyclicLRError('ERR_INVALID_OPTION', `groups must equal the optimizer's ${G} param groups, got ${raw.groups}`, 'groups');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { schedule, scheduleMany, expandGrid } from '../src/index.js';
+import { readNpy, readNpz } from './helpers/npy.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const run = (args: string[], cwd: string, extra: { input?: string } = {}) => {
@@ -15,37 +16,6 @@ const run = (args: string[], cwd: string, extra: { input?: string } = {}) => {
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'cyclic-lr-cli-'));
 const PY = '/usr/bin/python3';
 const hasNumpy = existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-
-/** the array of a .npy file: descr, shape, data */
-function readNpy(buf: Buffer): { descr: string; shape: number[]; data: Float64Array | Float32Array } {
-  expect([...buf.subarray(0, 8)]).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  const hlen = buf.readUInt16LE(8);
-  expect((10 + hlen) % 64).toBe(0);
-  const header = buf.subarray(10, 10 + hlen).toString('latin1');
-  const descr = /'descr': '([^']+)'/.exec(header)![1];
-  expect(header).toContain("'fortran_order': False");
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const raw = buf.subarray(10 + hlen);
-  const copy = new Uint8Array(raw).buffer;
-  const data = descr === '<f4' ? new Float32Array(copy) : new Float64Array(copy);
-  return { descr, shape, data };
-}
-
-/** the .npy members of a (zip64, stored) .npz, by name */
-function readNpz(buf: Buffer): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  let at = 0;
-  while (buf.readUInt32LE(at) === 0x04034b50) {
-    const nameLen = buf.readUInt16LE(at + 26);
-    const extraLen = buf.readUInt16LE(at + 28);
-    const name = buf.subarray(at + 30, at + 30 + nameLen).toString();
-    const size = Number(buf.readBigUInt64LE(at + 30 + nameLen + 4));
-    const start = at + 30 + nameLen + extraLen;
-    out[name.replace(/\.npy$/, '')] = buf.subarray(start, start + size);
-    at = start + size;
-  }
-  return out;
-}
 
 const opts = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 7, stepSizeDown: 3, mode: 'triangular2' as const };
 const flags = ['--base-lr', '0.001,0.01', '--max-lr', '0.006,0.1', '--step-size-up', '7', '--step-size-down', '3', '--mode', 'triangular2'];

@@ -30,6 +30,7 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
   ['list length ≠ groups', { ...ok, baseLr: [0.1, 0.2], groups: 3 }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
   ['groups 0', { ...ok, groups: 0 }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
   ['groups 1.5', { ...ok, groups: 1.5 }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
+  ['groups 1e12 (before allocating)', { ...ok, groups: 1e12 }, { length: 0 }, 'ERR_INVALID_OPTION', 'groups'],
   ['momentum list wrong length, cycleMomentum false', { ...ok, cycleMomentum: false, baseMomentum: [0.8, 0.8], groups: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseMomentum'],
   ['maxMomentum NaN, cycleMomentum false', { ...ok, cycleMomentum: false, maxMomentum: NaN }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxMomentum'],
   ['mode invalid', { ...ok, mode: 'CATS' }, { length: 4 }, 'ERR_INVALID_OPTION', 'mode'],
