@@ -112,8 +112,8 @@ export class CyclicLR {
     const o = (options ?? null) as object | null;
     const r = resolveOptions(options, ['lastEpoch', 'backend'], G);
     const lastEpoch = o === null ? -1 : readKey(o, 'lastEpoch') ?? -1;
-    if (typeof lastEpoch !== 'number' || !Number.isFinite(lastEpoch)) {
-      throw new CyclicLRError('ERR_INVALID_OPTION', `lastEpoch must be a finite number (-1 to start fresh), got ${show(lastEpoch)}`, 'lastEpoch');
+    if (typeof lastEpoch !== 'number' || !(Math.abs(lastEpoch) < Number.MAX_SAFE_INTEGER)) {
+      throw new CyclicLRError('ERR_INVALID_OPTION', `lastEpoch must be a number in (-(2^53 - 1), 2^53 - 1) (-1 to start fresh), got ${show(lastEpoch)}`, 'lastEpoch');
     }
     const backend = o === null ? 'wasm' : readKey(o, 'backend') ?? 'wasm';
     if (backend !== 'wasm' && backend !== 'js') {
@@ -437,6 +437,9 @@ export class CyclicLR {
   #single(t: number): { lr: number[]; momentum: number[] | null } {
     if (!Number.isFinite(t)) {
       throw new CyclicLRError('ERR_OVERFLOW', `lastEpoch ${t} is not finite: PyTorch cannot take math.floor of last_epoch / total_size`, 'epoch');
+    }
+    if (Math.abs(t) > Number.MAX_SAFE_INTEGER) {
+      throw new CyclicLRError('ERR_OVERFLOW', `lastEpoch ${t} is past 2^53 - 1: float64 cannot count iterations there as PyTorch's int does`, 'epoch');
     }
     const res = runPlan(planWindow(this.#r, t, 1), this.#backend);
     return { lr: res.lr.map((row) => row[0]), momentum: res.momentum && res.momentum.map((row) => row[0]) };

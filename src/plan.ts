@@ -88,7 +88,7 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
     maxBase = Math.max(maxBase, Math.abs(baseLrs[g]), r.cycleMomentum ? Math.abs(params[4 * g + 2]) : 0);
     maxAmp = Math.max(maxAmp, Math.abs(amp), r.cycleMomentum ? Math.abs(params[4 * g + 3]) : 0);
   }
-  const end = length > 0 ? start + length - 1 : start;
+  const end = length > 0 ? start + (length - 1) : start;
   for (const t of [start, end]) {
     if (!Number.isFinite(1 + t / r.totalSize)) {
       throw new CyclicLRError('ERR_OVERFLOW', `last_epoch / total_size overflows at t = ${t} (total_size ${show(r.totalSize)}): PyTorch cannot take math.floor of it`, 'stepSizeUp');
@@ -180,7 +180,7 @@ function customChunk(fn: ScaleFn, kind: number, total: number, start: number, of
   let maxAbsS = 0;
   if (kind === TABLE_CYCLE) {
     const c0 = cycleOf(t0, total);
-    const c1 = cycleOf(t0 + n - 1, total);
+    const c1 = cycleOf(t0 + (n - 1), total);
     if (c1 - c0 < n) {
       const table = new Float64Array(c1 - c0 + 1);
       for (let j = 0; j < table.length; j++) {

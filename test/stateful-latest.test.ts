@@ -190,6 +190,7 @@ describe('CyclicLR methods keep their contract', () => {
     ['resuming without initialLr', { paramGroups: [{ lr: 1, momentum: 0.9 }] }, { lastEpoch: 5 }, 'ERR_OPTIMIZER'],
     ['initialLr not a number', { paramGroups: [{ lr: 1, momentum: 0.9, initialLr: 'x' }] }, { lastEpoch: 5 }, 'ERR_OPTIMIZER'],
     ['lastEpoch NaN', { paramGroups: [{ lr: 1, momentum: 0.9 }] }, { lastEpoch: NaN }, 'ERR_INVALID_OPTION'],
+    ['lastEpoch 2^53 (found by fuzzing: a RangeError before)', { paramGroups: [{ lr: 1, betas: [0.9, 0.99], initialLr: 0 }] }, { stepSizeUp: 0.01, scaleFn: (x: number) => 1 / x, lastEpoch: 2 ** 53 }, 'ERR_INVALID_OPTION'],
     ['groups ≠ paramGroups', { paramGroups: [{ lr: 1, momentum: 0.9 }] }, { groups: 2 }, 'ERR_INVALID_OPTION'],
     ['list length ≠ paramGroups', { paramGroups: [{ lr: 1, momentum: 0.9 }] }, { baseLr: [0.1, 0.2] }, 'ERR_INVALID_OPTION'],
     ['backend unknown', { paramGroups: [{ lr: 1, momentum: 0.9 }] }, { backend: 'gpu' }, 'ERR_INVALID_OPTION'],
