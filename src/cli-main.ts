@@ -398,6 +398,7 @@ Files are written to a temporary name beside the target and renamed when complet
       return 2;
     }
     const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EPIPE') return 0; // stdout closed by the reader (`| head`): done, quietly
     process.stderr.write(`cyclic-lr: ${err.message}\n`);
     return 1;
   } finally {

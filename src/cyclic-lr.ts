@@ -168,7 +168,12 @@ export class CyclicLR {
     this.#r = r;
   }
 
-  /** PyTorch `last_epoch`: the iteration whose values the groups hold (fractional or negative after `step(epoch)`). */
+  /**
+   * PyTorch `last_epoch`: the iteration whose values the groups hold (fractional or negative after `step(epoch)`).
+   * Read-only. @throws never
+   * @example
+   * new CyclicLR(optimizer, { baseLr: 0.01, maxLr: 0.1 }).lastEpoch; // 0: the constructor's initial step
+   */
   get lastEpoch(): number {
     return this.#lastEpoch;
   }
@@ -213,7 +218,12 @@ export class CyclicLR {
     this.#lastLr = lr.slice();
   }
 
-  /** The lrs of the last step, as PyTorch's `get_last_lr()`: a new plain Array each call. @throws never */
+  /**
+   * The lrs of the last step, as PyTorch's `get_last_lr()`: a new plain Array each call. @throws never
+   * @example
+   * scheduler.step();
+   * const [lr0, lr1] = scheduler.getLastLr();
+   */
   getLastLr(): number[] {
     return this.#lastLr.slice();
   }
@@ -222,6 +232,8 @@ export class CyclicLR {
    * PyTorch's `get_lr()`: the lrs at the current `lastEpoch`. As in PyTorch it warns (once; use `getLastLr()`)
    * and writes the momenta of that iteration into the groups.
    * @throws {CyclicLRError} as `step()` does.
+   * @example
+   * scheduler.getLr(); // equals getLastLr() after a step (and warns once, as PyTorch)
    */
   getLr(): number[] {
     warnOnce(GET_LR_WARNING);
@@ -234,6 +246,8 @@ export class CyclicLR {
    * The scale at x: the custom `scaleFn`, or the built-in mode's (triangular 1, triangular2 `1 / 2 ** (x - 1)`,
    * exp_range `gamma ** x`), as PyTorch's `scheduler.scale_fn(x)`.
    * @throws {CyclicLRError} `ERR_SCALE_FN` / `ERR_OVERFLOW` when the value is not a finite number.
+   * @example
+   * new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 1, mode: 'exp_range', gamma: 0.9 }).scaleFn(4); // 0.6561, glibc's pow
    */
   scaleFn(x: number): number {
     if (this.#custom) return callScaleFn(this.#custom, x);

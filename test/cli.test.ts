@@ -237,3 +237,12 @@ print('numpy: all equal')`;
 });
 
 if (!hasNumpy) console.log('NumPy read-back tests skipped: Debian python3-numpy is not installed (apt-get install -y python3-numpy)');
+
+describe('cyclic-lr on a pipe', () => {
+  it('a reader that closes early (`| head`) ends the command quietly with exit 0', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 | head -2; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('iteration,lr_0,momentum_0\n0,0.1,0.9\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
