@@ -7,6 +7,24 @@ import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 // @ts-ignore: decorator
 @inline const POW_LOG_TABLE_BITS = 7;
 
+// see: exp_inline's constants (__exp_data), shared by the scalar and the two-lane exp
+// @ts-ignore: decorator
+@inline const InvLn2N = reinterpret<f64>(0x3FF71547652B82FE) * <f64>(1 << EXP_TABLE_BITS);
+// @ts-ignore: decorator
+@inline const NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000);
+// @ts-ignore: decorator
+@inline const NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A);
+// @ts-ignore: decorator
+@inline const shift = reinterpret<f64>(0x4338000000000000);
+// @ts-ignore: decorator
+@inline const C2 = reinterpret<f64>(0x3FDFFFFFFFFFFDBD);
+// @ts-ignore: decorator
+@inline const C3 = reinterpret<f64>(0x3FC555555555543C);
+// @ts-ignore: decorator
+@inline const C4 = reinterpret<f64>(0x3FA55555CF172B91);
+// @ts-ignore: decorator
+@inline const C5 = reinterpret<f64>(0x3F81111167A4D017);
+
 /** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
 export let lhi: f64 = 0;
 export let llo: f64 = 0;
@@ -102,16 +120,6 @@ function specialcase(tmp: f64, sbits: u64, ki: u64): f64 {
 function exp_inline(x: f64, xtail: f64): f64 {
   const N      = 1 << EXP_TABLE_BITS;
   const N_MASK = N - 1;
-  const
-    InvLn2N   = reinterpret<f64>(0x3FF71547652B82FE) * N,
-    NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000),
-    NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A),
-    shift     = reinterpret<f64>(0x4338000000000000);
-  const
-    C2 = reinterpret<f64>(0x3FDFFFFFFFFFFDBD),
-    C3 = reinterpret<f64>(0x3FC555555555543C),
-    C4 = reinterpret<f64>(0x3FA55555CF172B91),
-    C5 = reinterpret<f64>(0x3F81111167A4D017);
 
   let ux = reinterpret<u64>(x);
   let abstop = u32(ux >> 52) & 0x7FF;
@@ -191,16 +199,6 @@ export function pow_fixed_x2(y: v128): v128 {
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0)), pow_fixed(f64x2.extract_lane(y, 1)));
   }
-  const
-    InvLn2N   = reinterpret<f64>(0x3FF71547652B82FE) * <f64>(1 << EXP_TABLE_BITS),
-    NegLn2hiN = reinterpret<f64>(0xBF762E42FEFA0000),
-    NegLn2loN = reinterpret<f64>(0xBD0CF79ABC9E3B3A),
-    shift     = reinterpret<f64>(0x4338000000000000);
-  const
-    C2 = reinterpret<f64>(0x3FDFFFFFFFFFFDBD),
-    C3 = reinterpret<f64>(0x3FC555555555543C),
-    C4 = reinterpret<f64>(0x3FA55555CF172B91),
-    C5 = reinterpret<f64>(0x3F81111167A4D017);
   let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
   let kd = f64x2.add(z, f64x2.splat(shift));
   let ki = kd;
