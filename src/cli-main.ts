@@ -214,7 +214,7 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
         if (ext === '.json') { json.lr[g].push(...res.lr[g]); if (json.momentum) json.momentum[g].push(...res.momentum![g]); }
       }
       if (csvFd !== null) writeCsv(csvFd, s, res);
-      bar.update(off + len, n);
+      bar.update((off + len) * G * (mom ? 2 : 1), n * G * (mom ? 2 : 1)); // values, not iterations
       await yieldToSignals();
     }
     bar.end();
@@ -309,7 +309,7 @@ async function runGrid(f: Flags): Promise<number> {
         }
         if (envs) { envs[c].lr.add(f.start + off, res.lr[0]); if (res.momentum) envs[c].mom.add(f.start + off, res.momentum[0]); }
       });
-      bar.update(off + len, n);
+      bar.update((off + len) * C * G * (mom ? 2 : 1), n * C * G * (mom ? 2 : 1));
       await yieldToSignals();
     }
     bar.end();
