@@ -206,9 +206,11 @@ export class CyclicLR {
       // the common case: read iteration t of the block the kernel computed ahead
       const i = t - a.start;
       const mom = a.res.momentum;
-      if (mom) for (let g = 0; g < groups.length; g++) this.#setMomentum(groups[g], mom[g][i]);
+      if (mom && this.#useBeta1) for (let g = 0; g < groups.length; g++) this.#setMomentum(groups[g], mom[g][i]);
+      else if (mom) for (let g = 0; g < groups.length; g++) groups[g].momentum = mom[g][i];
       const lr = a.res.lr;
-      const last = (this.#lastLr = new Array<number>(groups.length));
+      // _last_lr: written in place (getLastLr() hands out copies)
+      const last = this.#lastLr.length === groups.length ? this.#lastLr : (this.#lastLr = new Array<number>(groups.length));
       for (let g = 0; g < groups.length; g++) groups[g].lr = last[g] = lr[g][i];
       return;
     }
@@ -442,7 +444,10 @@ export class CyclicLR {
     const r = this.#r;
     if (a && a.r === r && t >= a.start && t < a.start + a.res.lr[0].length) return a;
     try {
-      return (this.#ahead = { r, start: t, res: runPlan(planWindow(r, t, Math.min(AHEAD, Number.MAX_SAFE_INTEGER - t + 1)), this.#backend) });
+      const n = Math.min(AHEAD, Number.MAX_SAFE_INTEGER - t + 1);
+      // the previous block's arrays are written again when the shape is the same (no allocation per block)
+      const out = a && a.res.lr[0].length === n && (a.res.momentum !== null) === r.cycleMomentum ? a.res : undefined;
+      return (this.#ahead = { r, start: t, res: runPlan(planWindow(r, t, n), this.#backend, 'float64', out) });
     } catch {
       return (this.#ahead = null); // an error inside the block: the single step says where
     }
