@@ -211,7 +211,7 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
         if (svgEnvs) { svgEnvs.lr[g].add(s, res.lr[g]); if (res.momentum) svgEnvs.mom[g].add(s, res.momentum[g]); }
         if (ext === '.npy') writeAt(outFile!.fd, res.lr[g], header.length + (g * n + off) * E);
         if (momFile) writeAt(momFile.fd, res.momentum![g], header.length + (g * n + off) * E);
-        if (ext === '.json') { json.lr[g].push(...res.lr[g]); if (json.momentum) json.momentum[g].push(...res.momentum![g]); }
+        if (ext === '.json') { append(json.lr[g], res.lr[g]); if (json.momentum) append(json.momentum[g], res.momentum![g]); }
       }
       if (csvFd !== null) writeCsv(csvFd, s, res);
       bar.update((off + len) * G * (mom ? 2 : 1), n * G * (mom ? 2 : 1)); // values, not iterations
@@ -238,6 +238,11 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
   } else if (!f.plot && !f.quiet && process.stderr.isTTY) process.stderr.write(chart);
   if (f.out && !f.quiet) process.stderr.write(`wrote ${f.out}${f.momentumOut ? ` and ${f.momentumOut}` : ''}${f.plot ? ` and ${f.plot}` : ''}: ${G} groups × ${n} iterations (${f.dtype})\n`);
   return 0;
+}
+
+/** appends a chunk's row to a JSON row (a loop: spreading a million values into push() overflows the stack) */
+function append(dst: number[], src: ArrayLike<number>): void {
+  for (let i = 0; i < src.length; i++) dst.push(src[i]);
 }
 
 function writeCsv(fd: number, start: number, res: ScheduleResult<Row>): void {
@@ -303,8 +308,8 @@ async function runGrid(f: Flags): Promise<number> {
             writeAt(outFile.fd, res.lr[g], entries[0].dataAt + ((c * G + g) * n + off) * E);
             if (mom) writeAt(outFile.fd, res.momentum![g], entries[1].dataAt + ((c * G + g) * n + off) * E);
           } else {
-            json.lr[c][g].push(...res.lr[g]);
-            if (json.momentum) json.momentum[c][g].push(...res.momentum![g]);
+            append(json.lr[c][g], res.lr[g]);
+            if (json.momentum) append(json.momentum[c][g], res.momentum![g]);
           }
         }
         if (envs) { envs[c].lr.add(f.start + off, res.lr[0]); if (res.momentum) envs[c].mom.add(f.start + off, res.momentum[0]); }

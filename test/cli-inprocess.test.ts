@@ -98,3 +98,12 @@ describe('main(argv) refuses bad input with exit 2 (1 for the file system), writ
     expect(await main(['--config', at('three.json')])).toBe(2);
   });
 });
+
+describe('main(argv) with more than one chunk of .json', () => {
+  it('writes 1.1e6 iterations (a chunk is 2^20) to .json', async () => {
+    expect(await main(['--base-lr', '0.1', '--max-lr', '1', '--no-cycle-momentum', '--iterations', '1.1e6', '--out', at('long.json'), '--quiet'])).toBe(0);
+    const j = JSON.parse(readFileSync(at('long.json'), 'utf8'));
+    expect(j.lr[0]).toHaveLength(1_100_000);
+    expect(Object.is(j.lr[0][1_099_999], schedule({ baseLr: 0.1, maxLr: 1 }, { start: 1_099_999, length: 1 }).lr[0][0])).toBe(true);
+  });
+});
