@@ -3,7 +3,7 @@ import { CyclicLRError, show } from './errors.js';
 import { readKey, ownKeys, resolveOptions, type CyclicLROptions } from './options.js';
 import { type Chunk, type Plan, planWindow } from './plan.js';
 import { fillJs } from './reference.js';
-import { MAX_MEMORY_BYTES, bytesNeeded, runWasm, type Dtype, type Row } from './wasm.js';
+import { MAX_MEMORY_BYTES, resultBytes, runWasm, type Dtype, type Row } from './wasm.js';
 
 export type { Dtype } from './wasm.js';
 
@@ -101,7 +101,8 @@ export function checkChunk(plan: Plan, chunk: Chunk, lr: Row[], mom: Row[] | nul
 export function runPlan<A extends Row = Float64Array>(plan: Plan, backend: Backend, dtype: Dtype = 'float64', out?: ScheduleResult<Row>): ScheduleResult<A> {
   if (out) checkOut(out, plan, dtype);
   if (backend === 'wasm') return runWasm(plan, dtype, (c, lr, mom) => checkChunk(plan, c, lr, mom), out) as ScheduleResult<A>;
-  const need = bytesNeeded(plan, dtype);
+  // the JS twin needs no kernel: it checks only what it allocates
+  const need = resultBytes(plan, dtype);
   if (need > MAX_MEMORY_BYTES) {
     throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`);
   }

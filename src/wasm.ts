@@ -129,10 +129,6 @@ function layout(plan: Plan, dtype: Dtype, reserve: boolean): Layout {
   return { lr, mom, params, table, shape, end };
 }
 
-/** Bytes a plan needs in the kernel's memory: static data, scratch, the results, params and tables. */
-export function bytesNeeded(plan: Plan, dtype: Dtype = 'float64'): number {
-  return layout(plan, dtype, resultBytes(plan, dtype) >= OWN_MEMORY_BYTES).end;
-}
 
 /** where one plan's pieces go in a kernel's memory */
 type Place = Pick<Layout, 'lr' | 'mom' | 'params' | 'table' | 'shape'>;

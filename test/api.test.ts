@@ -121,3 +121,19 @@ describe('schedule() dtype and out', () => {
     expect(() => schedule(o, { length: 10, out: 3 as any })).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_WINDOW' }));
   });
 });
+
+describe("backend 'js' is a fallback that needs no WebAssembly", () => {
+  it('schedule() and CyclicLR run with WebAssembly missing', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const src = `delete globalThis.WebAssembly;
+      const { schedule, CyclicLR } = await import(${JSON.stringify(dist)});
+      const o = { baseLr: 0.1, maxLr: 1, stepSizeUp: 4, mode: 'exp_range', gamma: 0.9 };
+      const r = schedule(o, { length: 8, backend: 'js' });
+      const s = new CyclicLR({ paramGroups: [{ lr: 1, momentum: 0.9 }] }, { ...o, backend: 'js' });
+      s.step(); s.step(); s.step(); s.step();
+      console.log(JSON.stringify([r.lr[0][4], s.getLastLr()[0], typeof WebAssembly]));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([0.69049, 0.69049, 'undefined']);
+  });
+});
