@@ -22,18 +22,39 @@ export interface ScheduleChunk<A extends Row = Float64Array> extends ScheduleRes
  * @example
  * for (const c of scheduleChunks(options, { length: 1e9, chunkLength: 1 << 22 })) write(c.start, c.lr);
  */
-export function scheduleChunks(options: CyclicLROptions, window: Window & { chunkLength?: number; dtype: 'float32' }): Generator<ScheduleChunk<Float32Array>>;
-export function scheduleChunks(options: CyclicLROptions, window: Window & { chunkLength?: number; dtype?: 'float64' }): Generator<ScheduleChunk<Float64Array>>;
-export function scheduleChunks(options: CyclicLROptions, window: Window & { chunkLength?: number }): Generator<ScheduleChunk<Row>>;
-export function scheduleChunks(options: CyclicLROptions, window: Window & { chunkLength?: number }): Generator<ScheduleChunk<Row>> {
+export function scheduleChunks(
+  options: CyclicLROptions,
+  window: Window & { chunkLength?: number; dtype: 'float32' },
+): Generator<ScheduleChunk<Float32Array>>;
+export function scheduleChunks(
+  options: CyclicLROptions,
+  window: Window & { chunkLength?: number; dtype?: 'float64' },
+): Generator<ScheduleChunk<Float64Array>>;
+export function scheduleChunks(
+  options: CyclicLROptions,
+  window: Window & { chunkLength?: number },
+): Generator<ScheduleChunk<Row>>;
+export function scheduleChunks(
+  options: CyclicLROptions,
+  window: Window & { chunkLength?: number },
+): Generator<ScheduleChunk<Row>> {
   const r = resolveOptions(options);
-  const chunkLength = window && typeof window === 'object' ? readKey(window, 'chunkLength') ?? 1 << 20 : undefined;
+  const chunkLength = window && typeof window === 'object' ? (readKey(window, 'chunkLength') ?? 1 << 20) : undefined;
   if (typeof chunkLength !== 'number' || !Number.isSafeInteger(chunkLength) || chunkLength < 1) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `chunkLength must be a whole number ≥ 1, got ${show(chunkLength)}`, 'chunkLength');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `chunkLength must be a whole number ≥ 1, got ${show(chunkLength)}`,
+      'chunkLength',
+    );
   }
   const { chunkLength: _c, ...rest } = window;
   const w = resolveWindow(rest);
-  if (w.out !== undefined) throw new CyclicLRError('ERR_INVALID_WINDOW', 'out is not supported by scheduleChunks (the chunks reuse their own buffer)', 'out');
+  if (w.out !== undefined)
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      'out is not supported by scheduleChunks (the chunks reuse their own buffer)',
+      'out',
+    );
   return (function* chunks() {
     let out: ScheduleResult<Row> | undefined;
     for (let off = 0; off < w.length; off += chunkLength) {

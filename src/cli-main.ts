@@ -1,11 +1,11 @@
 // The cyclic-lr command: a schedule (or a grid of schedules) to .npy / .npz / .csv / .json, with a plot.
 // main(argv) runs it and returns the exit code; src/cli.ts is the executable.
 import { Command, CommanderError, Option } from 'commander';
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CyclicLRError } from './errors.js';
 import { expandGrid, scheduleMany } from './many.js';
-import { OPTION_KEYS, resolveOptions, type CyclicLROptions } from './options.js';
+import { resolveOptions, type CyclicLROptions } from './options.js';
 import { layoutNpz, finishNpz, npyHeader, unicodeArray, writeAt, type Descr } from './npy.js';
 import { scheduleParallel } from './parallel.js';
 import { Envelope, renderSvg, renderTerminal, svgColumns, type Series } from './plot.js';
@@ -18,36 +18,74 @@ const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', impor
 class UsageError extends Error {}
 
 const FLAG_OF: Record<string, string> = {
-  baseLr: '--base-lr', maxLr: '--max-lr', stepSizeUp: '--step-size-up', stepSizeDown: '--step-size-down', mode: '--mode',
-  gamma: '--gamma', scaleMode: '--scale-mode', cycleMomentum: '--cycle-momentum', baseMomentum: '--base-momentum',
-  maxMomentum: '--max-momentum', groups: '--groups', length: '--iterations', start: '--start', dtype: '--dtype', threads: '--threads',
+  baseLr: '--base-lr',
+  maxLr: '--max-lr',
+  stepSizeUp: '--step-size-up',
+  stepSizeDown: '--step-size-down',
+  mode: '--mode',
+  gamma: '--gamma',
+  scaleMode: '--scale-mode',
+  cycleMomentum: '--cycle-momentum',
+  baseMomentum: '--base-momentum',
+  maxMomentum: '--max-momentum',
+  groups: '--groups',
+  length: '--iterations',
+  start: '--start',
+  dtype: '--dtype',
+  threads: '--threads',
 };
 const flagOf = (key: string | undefined): string => {
-  const k = (key ?? '').replace(/^configs\[\d+\]\./, '').replace(/\[\d+\]$/, '').split(' ')[0];
+  const k = (key ?? '')
+    .replace(/^configs\[\d+\]\./, '')
+    .replace(/\[\d+\]$/, '')
+    .split(' ')[0];
   return FLAG_OF[k] ?? (key ? key : 'input');
 };
 
-const num = (flag: string) => (v: string): number => {
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(v)}`);
-  return x;
-};
-const whole = (flag: string) => (v: string): number => {
-  const x = num(flag)(v);
-  if (!Number.isSafeInteger(x)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(v)}`);
-  return x;
-};
-const list = (flag: string) => (v: string): number | number[] => {
-  const parts = v.split(',').map((p) => num(flag)(p));
-  return parts.length === 1 ? parts[0] : parts;
-};
+const num =
+  (flag: string) =>
+  (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x))
+      throw new UsageError(`${flag} must be a number, got ${JSON.stringify(v)}`);
+    return x;
+  };
+const whole =
+  (flag: string) =>
+  (v: string): number => {
+    const x = num(flag)(v);
+    if (!Number.isSafeInteger(x)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(v)}`);
+    return x;
+  };
+const list =
+  (flag: string) =>
+  (v: string): number | number[] => {
+    const parts = v.split(',').map((p) => num(flag)(p));
+    return parts.length === 1 ? parts[0] : parts;
+  };
 
 interface Flags {
-  baseLr?: number | number[]; maxLr?: number | number[]; stepSizeUp?: number | number[]; stepSizeDown?: number | number[];
-  mode?: string; gamma?: number | number[]; scaleMode?: string; cycleMomentum?: boolean;
-  baseMomentum?: number | number[]; maxMomentum?: number | number[]; groups?: number; start: number; iterations?: number;
-  dtype: 'float64' | 'float32'; threads?: number; config?: string; out?: string; momentumOut?: string; plot?: string;
-  quiet?: boolean; chunk: number;
+  baseLr?: number | number[];
+  maxLr?: number | number[];
+  stepSizeUp?: number | number[];
+  stepSizeDown?: number | number[];
+  mode?: string;
+  gamma?: number | number[];
+  scaleMode?: string;
+  cycleMomentum?: boolean;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
+  groups?: number;
+  start: number;
+  iterations?: number;
+  dtype: 'float64' | 'float32';
+  threads?: number;
+  config?: string;
+  out?: string;
+  momentumOut?: string;
+  plot?: string;
+  quiet?: boolean;
+  chunk: number;
 }
 
 function addCommon(cmd: Command, grid: boolean): Command {
@@ -55,10 +93,22 @@ function addCommon(cmd: Command, grid: boolean): Command {
   return cmd
     .option('--base-lr <values>', `lower lr bound (${L})`, list('--base-lr'))
     .option('--max-lr <values>', `upper lr bound (${L})`, list('--max-lr'))
-    .option('--step-size-up <n>', `iterations up, default 2000${grid ? ' (comma list: grid axis)' : ''}`, grid ? list('--step-size-up') : num('--step-size-up'))
-    .option('--step-size-down <n>', `iterations down, default = up${grid ? ' (comma list: grid axis)' : ''}`, grid ? list('--step-size-down') : num('--step-size-down'))
+    .option(
+      '--step-size-up <n>',
+      `iterations up, default 2000${grid ? ' (comma list: grid axis)' : ''}`,
+      grid ? list('--step-size-up') : num('--step-size-up'),
+    )
+    .option(
+      '--step-size-down <n>',
+      `iterations down, default = up${grid ? ' (comma list: grid axis)' : ''}`,
+      grid ? list('--step-size-down') : num('--step-size-down'),
+    )
     .option('--mode <mode>', `triangular | triangular2 | exp_range${grid ? ' (comma list: grid axis)' : ''}`)
-    .option('--gamma <x>', `exp_range base, default 1.0${grid ? ' (comma list: grid axis)' : ''}`, grid ? list('--gamma') : num('--gamma'))
+    .option(
+      '--gamma <x>',
+      `exp_range base, default 1.0${grid ? ' (comma list: grid axis)' : ''}`,
+      grid ? list('--gamma') : num('--gamma'),
+    )
     .addOption(new Option('--scale-mode <m>', 'cycle | iterations (built-in modes force theirs)'))
     .option('--cycle-momentum', 'cycle momentum inversely to lr (default)')
     .option('--no-cycle-momentum', 'do not cycle momentum')
@@ -67,17 +117,37 @@ function addCommon(cmd: Command, grid: boolean): Command {
     .option('--groups <n>', 'param groups when every per-group value is a scalar', whole('--groups'))
     .option('--start <n>', 'first iteration (last_epoch)', whole('--start'), 0)
     .option('--iterations <n>', 'iterations (1e6 accepted); default: 3 cycles', whole('--iterations'))
-    .addOption(new Option('--dtype <type>', 'element type of the output').choices(['float64', 'float32']).default('float64'))
+    .addOption(
+      new Option('--dtype <type>', 'element type of the output').choices(['float64', 'float32']).default('float64'),
+    )
     .option('--threads <n>', 'threads for the kernel (default: one; 0: all cores)', whole('--threads'))
-    .option('--config <file.json>', grid ? 'a list of configs (camelCase options), or options to extend' : 'options (camelCase, as the library takes them); flags override')
-    .option('--out <file>', grid ? '.npz (lr, momentum [configs, groups, iterations], labels) or .json' : '.npy (lr [groups, iterations]), .csv or .json; default: CSV to stdout')
+    .option(
+      '--config <file.json>',
+      grid
+        ? 'a list of configs (camelCase options), or options to extend'
+        : 'options (camelCase, as the library takes them); flags override',
+    )
+    .option(
+      '--out <file>',
+      grid
+        ? '.npz (lr, momentum [configs, groups, iterations], labels) or .json'
+        : '.npy (lr [groups, iterations]), .csv or .json; default: CSV to stdout',
+    )
     .option('--plot <file.svg>', 'an SVG chart (lr, momentum on a second axis)')
     .option('--quiet', 'no progress bar and no terminal chart')
-    .addOption(new Option('--chunk <n>', 'iterations per chunk when streaming').argParser(whole('--chunk')).default(1 << 20).hideHelp());
+    .addOption(
+      new Option('--chunk <n>', 'iterations per chunk when streaming')
+        .argParser(whole('--chunk'))
+        .default(1 << 20)
+        .hideHelp(),
+    );
 }
 
 /** options from --config and the flags (flags win); `axes` collects comma lists for grids */
-function optionsFrom(f: Flags, grid: boolean): { base: Record<string, unknown>; axes: Record<string, unknown[]>; configs: Record<string, unknown>[] | null } {
+function optionsFrom(
+  f: Flags,
+  grid: boolean,
+): { base: Record<string, unknown>; axes: Record<string, unknown[]>; configs: Record<string, unknown>[] | null } {
   let base: Record<string, unknown> = {};
   let configs: Record<string, unknown>[] | null = null;
   if (f.config) {
@@ -100,7 +170,19 @@ function optionsFrom(f: Flags, grid: boolean): { base: Record<string, unknown>; 
     else if (grid && key === 'mode' && typeof v === 'string' && v.includes(',')) axes[key] = v.split(',');
     else base[key] = v;
   };
-  for (const key of ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'groups'] as const) {
+  for (const key of [
+    'baseLr',
+    'maxLr',
+    'stepSizeUp',
+    'stepSizeDown',
+    'mode',
+    'gamma',
+    'scaleMode',
+    'cycleMomentum',
+    'baseMomentum',
+    'maxMomentum',
+    'groups',
+  ] as const) {
     set(key, f[key]);
   }
   return { base, axes, configs };
@@ -122,13 +204,23 @@ class AtomicFile {
     open.delete(this);
   }
   abort(): void {
-    try { closeSync(this.fd); } catch { /* closed */ }
-    try { unlinkSync(this.tmp); } catch { /* gone */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* closed */
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      /* gone */
+    }
     open.delete(this);
   }
 }
 const open = new Set<AtomicFile>();
-const abortAll = () => { for (const f of [...open]) f.abort(); };
+const abortAll = () => {
+  for (const f of [...open]) f.abort();
+};
 
 function progress(quiet: boolean) {
   const tty = !quiet && process.stderr.isTTY;
@@ -145,9 +237,13 @@ function progress(quiet: boolean) {
       const eta = rate > 0 ? (total - done) / rate : 0;
       const w = 30;
       const k = Math.round((w * done) / total);
-      process.stderr.write(`\r[${'#'.repeat(k)}${' '.repeat(w - k)}] ${((100 * done) / total).toFixed(0).padStart(3)}%  ${rate.toExponential(2)} values/s  ETA ${eta.toFixed(0)}s `);
+      process.stderr.write(
+        `\r[${'#'.repeat(k)}${' '.repeat(w - k)}] ${((100 * done) / total).toFixed(0).padStart(3)}%  ${rate.toExponential(2)} values/s  ETA ${eta.toFixed(0)}s `,
+      );
     },
-    end() { if (tty) process.stderr.write('\n'); },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
   };
 }
 
@@ -156,8 +252,12 @@ let interrupted = false;
 const yieldToSignals = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function describe(o: Record<string, unknown>, start: number, n: number): string {
-  const parts = ['mode', 'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'gamma'].filter((k) => o[k] !== undefined)
-    .map((k) => `${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())}=${Array.isArray(o[k]) ? (o[k] as unknown[]).join('/') : o[k]}`);
+  const parts = ['mode', 'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'gamma']
+    .filter((k) => o[k] !== undefined)
+    .map(
+      (k) =>
+        `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=${Array.isArray(o[k]) ? (o[k] as unknown[]).join('/') : o[k]}`,
+    );
   return `CyclicLR ${parts.join(' ')} · iterations ${start}–${start + n - 1}`;
 }
 
@@ -172,18 +272,26 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
   const E = f.dtype === 'float32' ? 4 : 8;
   const descr: Descr = f.dtype === 'float32' ? '<f4' : '<f8';
   const ext = f.out ? path.extname(f.out).toLowerCase() : '';
-  if (f.out && !['.npy', '.csv', '.json'].includes(ext)) throw new UsageError(`--out ${f.out}: the extension must be .npy, .csv or .json`);
+  if (f.out && !['.npy', '.csv', '.json'].includes(ext))
+    throw new UsageError(`--out ${f.out}: the extension must be .npy, .csv or .json`);
   if (f.momentumOut && ext !== '.npy') throw new UsageError('--momentum-out goes with --out FILE.npy');
   if (f.momentumOut && !mom) throw new UsageError('--momentum-out needs cycled momentum (not --no-cycle-momentum)');
-  if (f.plot && path.extname(f.plot).toLowerCase() !== '.svg') throw new UsageError(`--plot ${f.plot}: the extension must be .svg`);
-  if (ext === '.json' && G * n * (mom ? 2 : 1) > 5e7) throw new UsageError('--out .json holds at most 5e7 values: use .npy for more');
+  if (f.plot && path.extname(f.plot).toLowerCase() !== '.svg')
+    throw new UsageError(`--plot ${f.plot}: the extension must be .svg`);
+  if (ext === '.json' && G * n * (mom ? 2 : 1) > 5e7)
+    throw new UsageError('--out .json holds at most 5e7 values: use .npy for more');
   // validate the whole window before opening any file (exp_range overflow, sizes): a zero-length dry plan
   schedule(options, { start: f.start, length: 0 });
   if (f.start + n - 1 > Number.MAX_SAFE_INTEGER) throw new UsageError('--start + --iterations must stay ≤ 2^53');
 
   const chartEnvs = Array.from({ length: G }, () => new Envelope(72, f.start, n));
   const svgCols = svgColumns(G * (mom ? 2 : 1));
-  const svgEnvs = f.plot ? { lr: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)), mom: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)) } : null;
+  const svgEnvs = f.plot
+    ? {
+        lr: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)),
+        mom: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)),
+      }
+    : null;
   const files: AtomicFile[] = [];
   try {
     const outFile = f.out ? new AtomicFile(f.out) : null;
@@ -194,8 +302,19 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
     if (ext === '.npy') writeAt(outFile!.fd, header, 0);
     if (momFile) writeAt(momFile.fd, header, 0);
     const csvFd = ext === '.csv' ? outFile!.fd : !f.out && !noArgs ? 1 : null;
-    if (csvFd !== null) writeSync(csvFd, ['iteration', ...Array.from({ length: G }, (_, g) => `lr_${g}`), ...(mom ? Array.from({ length: G }, (_, g) => `momentum_${g}`) : [])].join(',') + '\n');
-    const json: { lr: number[][]; momentum: number[][] | null } = { lr: Array.from({ length: G }, () => []), momentum: mom ? Array.from({ length: G }, () => []) : null };
+    if (csvFd !== null)
+      writeSync(
+        csvFd,
+        `${[
+          'iteration',
+          ...Array.from({ length: G }, (_, g) => `lr_${g}`),
+          ...(mom ? Array.from({ length: G }, (_, g) => `momentum_${g}`) : []),
+        ].join(',')}\n`,
+      );
+    const json: { lr: number[][]; momentum: number[][] | null } = {
+      lr: Array.from({ length: G }, () => []),
+      momentum: mom ? Array.from({ length: G }, () => []) : null,
+    };
     const bar = progress(!!f.quiet || csvFd === 1);
     const threads = f.threads === 0 ? undefined : f.threads;
     let out: ScheduleResult<Row> | undefined;
@@ -204,27 +323,47 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
       const len = Math.min(f.chunk, n - off);
       const s = f.start + off;
       let res: ScheduleResult<Row>;
-      if (f.threads !== undefined && f.threads !== 1) res = await scheduleParallel(options, { start: s, length: len, dtype: f.dtype, threads });
-      else res = out = schedule(options, { start: s, length: len, dtype: f.dtype, out: out && out.lr[0].length === len ? out : undefined });
+      if (f.threads !== undefined && f.threads !== 1)
+        res = await scheduleParallel(options, { start: s, length: len, dtype: f.dtype, threads });
+      else
+        res = out = schedule(options, {
+          start: s,
+          length: len,
+          dtype: f.dtype,
+          out: out && out.lr[0].length === len ? out : undefined,
+        });
       for (let g = 0; g < G; g++) {
         chartEnvs[g].add(s, res.lr[g]);
-        if (svgEnvs) { svgEnvs.lr[g].add(s, res.lr[g]); if (res.momentum) svgEnvs.mom[g].add(s, res.momentum[g]); }
+        if (svgEnvs) {
+          svgEnvs.lr[g].add(s, res.lr[g]);
+          if (res.momentum) svgEnvs.mom[g].add(s, res.momentum[g]);
+        }
         if (ext === '.npy') writeAt(outFile!.fd, res.lr[g], header.length + (g * n + off) * E);
         if (momFile) writeAt(momFile.fd, res.momentum![g], header.length + (g * n + off) * E);
-        if (ext === '.json') { append(json.lr[g], res.lr[g]); if (json.momentum) append(json.momentum[g], res.momentum![g]); }
+        if (ext === '.json') {
+          append(json.lr[g], res.lr[g]);
+          if (json.momentum) append(json.momentum[g], res.momentum![g]);
+        }
       }
       if (csvFd !== null) writeCsv(csvFd, s, res);
       bar.update((off + len) * G * (mom ? 2 : 1), n * G * (mom ? 2 : 1)); // values, not iterations
       await yieldToSignals();
     }
     bar.end();
-    if (ext === '.json') writeSync(outFile!.fd, JSON.stringify({ options: base, start: f.start, iterations: n, groups: G, dtype: f.dtype, ...json }) + '\n');
+    if (ext === '.json')
+      writeSync(
+        outFile!.fd,
+        `${JSON.stringify({ options: base, start: f.start, iterations: n, groups: G, dtype: f.dtype, ...json })}\n`,
+      );
     if (f.plot) {
       const plotFile = new AtomicFile(f.plot);
       files.push(plotFile);
       const series: Series[] = [];
       svgEnvs!.lr.forEach((env, g) => series.push({ label: G > 1 ? `lr, group ${g}` : 'lr', axis: 'lr', env }));
-      if (mom) svgEnvs!.mom.forEach((env, g) => series.push({ label: G > 1 ? `momentum, group ${g}` : 'momentum', axis: 'momentum', env }));
+      if (mom)
+        svgEnvs!.mom.forEach((env, g) =>
+          series.push({ label: G > 1 ? `momentum, group ${g}` : 'momentum', axis: 'momentum', env }),
+        );
       writeSync(plotFile.fd, renderSvg(describe(base, f.start, n), series, f.start, n));
     }
     for (const file of files) file.commit();
@@ -234,9 +373,14 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
   }
   const chart = renderTerminal(chartEnvs[0], 12, 'lr');
   if (noArgs) {
-    process.stdout.write(`${describe(base, f.start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${chart}`);
+    process.stdout.write(
+      `${describe(base, f.start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${chart}`,
+    );
   } else if (!f.plot && !f.quiet && process.stderr.isTTY) process.stderr.write(chart);
-  if (f.out && !f.quiet) process.stderr.write(`wrote ${f.out}${f.momentumOut ? ` and ${f.momentumOut}` : ''}${f.plot ? ` and ${f.plot}` : ''}: ${G} groups × ${n} iterations (${f.dtype})\n`);
+  if (f.out && !f.quiet)
+    process.stderr.write(
+      `wrote ${f.out}${f.momentumOut ? ` and ${f.momentumOut}` : ''}${f.plot ? ` and ${f.plot}` : ''}: ${G} groups × ${n} iterations (${f.dtype})\n`,
+    );
   return 0;
 }
 
@@ -251,9 +395,12 @@ function writeCsv(fd: number, start: number, res: ScheduleResult<Row>): void {
   let text = '';
   for (let i = 0; i < L; i++) {
     text += String(start + i);
-    for (const row of rows) text += ',' + String(row[i]); // shortest round-trip decimal
+    for (const row of rows) text += `,${String(row[i])}`; // shortest round-trip decimal
     text += '\n';
-    if (text.length > 1 << 20) { writeSync(fd, text); text = ''; }
+    if (text.length > 1 << 20) {
+      writeSync(fd, text);
+      text = '';
+    }
   }
   if (text) writeSync(fd, text);
 }
@@ -264,16 +411,28 @@ async function runGrid(f: Flags): Promise<number> {
   let configs: CyclicLROptions[];
   if (listed) {
     labels = listed.map((c, k) => (typeof c.label === 'string' ? c.label : `config ${k}`));
-    configs = listed.map((c) => { const { label: _l, ...o } = c; return { ...o, ...base } as unknown as CyclicLROptions; });
+    configs = listed.map((c) => {
+      const { label: _l, ...o } = c;
+      return { ...o, ...base } as unknown as CyclicLROptions;
+    });
   } else {
-    if (!Object.keys(axes).length) throw new UsageError('grid needs at least one comma list (a grid axis), or --config with a list of configs');
+    if (!Object.keys(axes).length)
+      throw new UsageError('grid needs at least one comma list (a grid axis), or --config with a list of configs');
     ({ labels, configs } = expandGrid(base, axes));
   }
-  const resolved = configs.map((o, k) => { try { return resolveOptions(o); } catch (e) { throw relabel(e, k); } });
+  const resolved = configs.map((o, k) => {
+    try {
+      return resolveOptions(o);
+    } catch (e) {
+      throw relabel(e, k);
+    }
+  });
   const G = resolved[0].groups;
-  if (resolved.some((r) => r.groups !== G)) throw new UsageError('every config of a grid must have the same number of groups');
+  if (resolved.some((r) => r.groups !== G))
+    throw new UsageError('every config of a grid must have the same number of groups');
   const mom = resolved[0].cycleMomentum;
-  if (resolved.some((r) => r.cycleMomentum !== mom)) throw new UsageError('every config of a grid must cycle momentum, or none');
+  if (resolved.some((r) => r.cycleMomentum !== mom))
+    throw new UsageError('every config of a grid must cycle momentum, or none');
   const n = f.iterations ?? 3 * Math.ceil(Math.max(...resolved.map((r) => r.totalSize)));
   const C = configs.length;
   const E = f.dtype === 'float32' ? 4 : 8;
@@ -281,10 +440,13 @@ async function runGrid(f: Flags): Promise<number> {
   if (!f.out) throw new UsageError('grid needs --out FILE.npz (or .json)');
   const ext = path.extname(f.out).toLowerCase();
   if (ext !== '.npz' && ext !== '.json') throw new UsageError(`--out ${f.out}: a grid goes to .npz or .json`);
-  if (ext === '.json' && C * G * n * (mom ? 2 : 1) > 5e7) throw new UsageError('--out .json holds at most 5e7 values: use .npz for more');
+  if (ext === '.json' && C * G * n * (mom ? 2 : 1) > 5e7)
+    throw new UsageError('--out .json holds at most 5e7 values: use .npz for more');
   scheduleMany(configs, { start: f.start, length: 0 });
   const cols = svgColumns(C);
-  const envs = f.plot ? configs.map(() => ({ lr: new Envelope(cols, f.start, n), mom: new Envelope(cols, f.start, n) })) : null;
+  const envs = f.plot
+    ? configs.map(() => ({ lr: new Envelope(cols, f.start, n), mom: new Envelope(cols, f.start, n) }))
+    : null;
   const files: AtomicFile[] = [];
   try {
     const outFile = new AtomicFile(f.out);
@@ -296,7 +458,10 @@ async function runGrid(f: Flags): Promise<number> {
       { name: 'labels', header: npyHeader(lab.descr, [C]), dataBytes: lab.bytes.length },
     ];
     const { entries, end } = layoutNpz(arrays);
-    const json = { lr: configs.map(() => Array.from({ length: G }, () => [] as number[])), momentum: mom ? configs.map(() => Array.from({ length: G }, () => [] as number[])) : null };
+    const json = {
+      lr: configs.map(() => Array.from({ length: G }, () => [] as number[])),
+      momentum: mom ? configs.map(() => Array.from({ length: G }, () => [] as number[])) : null,
+    };
     const bar = progress(!!f.quiet);
     for (let off = 0; off < n; off += f.chunk) {
       if (interrupted) throw new Error('interrupted');
@@ -312,7 +477,10 @@ async function runGrid(f: Flags): Promise<number> {
             if (json.momentum) append(json.momentum[c][g], res.momentum![g]);
           }
         }
-        if (envs) { envs[c].lr.add(f.start + off, res.lr[0]); if (res.momentum) envs[c].mom.add(f.start + off, res.momentum[0]); }
+        if (envs) {
+          envs[c].lr.add(f.start + off, res.lr[0]);
+          if (res.momentum) envs[c].mom.add(f.start + off, res.momentum[0]);
+        }
       });
       bar.update((off + len) * C * G * (mom ? 2 : 1), n * C * G * (mom ? 2 : 1));
       await yieldToSignals();
@@ -321,25 +489,52 @@ async function runGrid(f: Flags): Promise<number> {
     if (ext === '.npz') {
       writeAt(outFile.fd, lab.bytes, entries[entries.length - 1].dataAt);
       finishNpz(outFile.fd, entries, end);
-    } else writeSync(outFile.fd, JSON.stringify({ labels, configs: configs.map((o) => ({ ...o, scaleFn: undefined })), start: f.start, iterations: n, groups: G, dtype: f.dtype, ...json }) + '\n');
+    } else
+      writeSync(
+        outFile.fd,
+        `${JSON.stringify({
+          labels,
+          configs: configs.map((o) => ({ ...o, scaleFn: undefined })),
+          start: f.start,
+          iterations: n,
+          groups: G,
+          dtype: f.dtype,
+          ...json,
+        })}\n`,
+      );
     if (envs) {
       const plotFile = new AtomicFile(f.plot!);
       files.push(plotFile);
       const series: Series[] = envs.map((e, c) => ({ label: labels[c], axis: 'lr' as const, env: e.lr }));
-      writeSync(plotFile.fd, renderSvg(`CyclicLR grid of ${C} configs · group 0 · iterations ${f.start}–${f.start + n - 1}`, series, f.start, n));
+      writeSync(
+        plotFile.fd,
+        renderSvg(
+          `CyclicLR grid of ${C} configs · group 0 · iterations ${f.start}–${f.start + n - 1}`,
+          series,
+          f.start,
+          n,
+        ),
+      );
     }
     for (const file of files) file.commit();
   } catch (e) {
     for (const file of files) file.abort();
     throw e;
   }
-  if (!f.quiet) process.stderr.write(`wrote ${f.out}${f.plot ? ` and ${f.plot}` : ''}: ${C} configs × ${G} groups × ${n} iterations (${f.dtype})\n`);
+  if (!f.quiet)
+    process.stderr.write(
+      `wrote ${f.out}${f.plot ? ` and ${f.plot}` : ''}: ${C} configs × ${G} groups × ${n} iterations (${f.dtype})\n`,
+    );
   return 0;
 }
 
 function relabel(e: unknown, k: number): unknown {
   if (!(e instanceof CyclicLRError)) return e;
-  return new CyclicLRError(e.code, `configs[${k}]: ${e.message}`, e.key === undefined ? undefined : `configs[${k}].${e.key}`);
+  return new CyclicLRError(
+    e.code,
+    `configs[${k}]: ${e.message}`,
+    e.key === undefined ? undefined : `configs[${k}].${e.key}`,
+  );
 }
 
 /** Runs the command line; returns the exit code (0 done, 1 runtime error, 2 usage error). */
@@ -353,7 +548,9 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: () => {} })
     .showSuggestionAfterError(true);
   addCommon(program, false).option('--momentum-out <file.npy>', 'momentum [groups, iterations] beside a .npy lr');
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Examples:
   cyclic-lr                                            PyTorch's documentation example, a chart in the terminal
   cyclic-lr --base-lr 0.001 --max-lr 0.1 --step-size-up 2000 --mode triangular2 \\
@@ -364,33 +561,48 @@ Examples:
 
 Outputs (by extension): .npy lr [groups, iterations] (NumPy format 1.0, <f8 or <f4); .csv
 iteration,lr_0,…,momentum_0,… (shortest round-trip decimals); .json; no --out: CSV on stdout.
-Files are written to a temporary name beside the target and renamed when complete.`);
+Files are written to a temporary name beside the target and renamed when complete.`,
+  );
   let action: Promise<number> | null = null;
   const noArgs = argv.length === 0;
-  program.action((opts: Flags) => { action = runSchedule(opts, noArgs); });
+  program.action((opts: Flags) => {
+    action = runSchedule(opts, noArgs);
+  });
   const gridCmd = addCommon(new Command('grid'), true)
     .description('a grid of schedules (every combination of the comma lists) to .npz or .json')
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
-  gridCmd.action((opts: Flags) => { action = runGrid(opts); });
+  gridCmd.action((opts: Flags) => {
+    action = runGrid(opts);
+  });
   program.addCommand(gridCmd);
   interrupted = false;
-  const onSigint = () => { interrupted = true; };
+  const onSigint = () => {
+    interrupted = true;
+  };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
     await program.parseAsync(argv, { from: 'user' });
     if (action) {
       const code = await action;
-      if (interrupted) { abortAll(); process.stderr.write('cyclic-lr: interrupted; nothing written\n'); return 130; }
+      if (interrupted) {
+        abortAll();
+        process.stderr.write('cyclic-lr: interrupted; nothing written\n');
+        return 130;
+      }
       return code;
     }
     return 0;
   } catch (e) {
     abortAll();
-    if (interrupted) { process.stderr.write('cyclic-lr: interrupted; nothing written\n'); return 130; }
+    if (interrupted) {
+      process.stderr.write('cyclic-lr: interrupted; nothing written\n');
+      return 130;
+    }
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       process.stderr.write(`cyclic-lr: ${e.message.replace(/^error: /, '')}\nhint: cyclic-lr --help\n`);
       return 2;
     }

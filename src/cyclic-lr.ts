@@ -1,6 +1,16 @@
 // CyclicLR: the stateful scheduler with PyTorch's API (the latest PyTorch's semantics), driven by the kernel.
 import { CyclicLRError, show } from './errors.js';
-import { MODES, errorText, ownKeys, readKey, resolveOptions, type CyclicLROptions, type Resolved, type ScaleFn, type ScaleMode } from './options.js';
+import {
+  MODES,
+  errorText,
+  ownKeys,
+  readKey,
+  resolveOptions,
+  type CyclicLROptions,
+  type Resolved,
+  type ScaleFn,
+  type ScaleMode,
+} from './options.js';
 import { callScaleFn, planWindow, triangular2Scale } from './plan.js';
 import { expScale, powFixed, powPrepare } from './pow.js';
 import { runPlan, type Backend, type ScheduleResult } from './schedule.js';
@@ -53,9 +63,10 @@ export interface CyclicLRState {
   _scale_fn_custom: Record<string, unknown> | null;
 }
 
-const EPOCH_DEPRECATION_WARNING = 'The epoch parameter in `scheduler.step()` was not necessary and is being '
-  + 'deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, '
-  + 'if epoch is different from None, the closed form is used instead of the new chainable form, where available.';
+const EPOCH_DEPRECATION_WARNING =
+  'The epoch parameter in `scheduler.step()` was not necessary and is being ' +
+  'deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, ' +
+  'if epoch is different from None, the closed form is used instead of the new chainable form, where available.';
 const GET_LR_WARNING = 'To get the last learning rate computed by the scheduler, please use `getLastLr()`.';
 const warned = new Set<string>();
 function warnOnce(message: string): void {
@@ -111,11 +122,15 @@ export class CyclicLR {
     const G = groups.length;
     const o = (options ?? null) as object | null;
     const r = resolveOptions(options, ['lastEpoch', 'backend'], G);
-    const lastEpoch = o === null ? -1 : readKey(o, 'lastEpoch') ?? -1;
+    const lastEpoch = o === null ? -1 : (readKey(o, 'lastEpoch') ?? -1);
     if (typeof lastEpoch !== 'number' || !(Math.abs(lastEpoch) < Number.MAX_SAFE_INTEGER)) {
-      throw new CyclicLRError('ERR_INVALID_OPTION', `lastEpoch must be a number in (-(2^53 - 1), 2^53 - 1) (-1 to start fresh), got ${show(lastEpoch)}`, 'lastEpoch');
+      throw new CyclicLRError(
+        'ERR_INVALID_OPTION',
+        `lastEpoch must be a number in (-(2^53 - 1), 2^53 - 1) (-1 to start fresh), got ${show(lastEpoch)}`,
+        'lastEpoch',
+      );
     }
-    const backend = o === null ? 'wasm' : readKey(o, 'backend') ?? 'wasm';
+    const backend = o === null ? 'wasm' : (readKey(o, 'backend') ?? 'wasm');
     if (backend !== 'wasm' && backend !== 'js') {
       throw new CyclicLRError('ERR_INVALID_OPTION', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
     }
@@ -126,14 +141,20 @@ export class CyclicLR {
       groups.forEach((grp, g) => {
         const ok = useBeta1 ? Array.isArray(grp.betas) && grp.betas.length >= 1 : 'momentum' in grp;
         if (!ok) {
-          throw optErr(`paramGroups[${g}] must have ${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'} when cycleMomentum is true`, 'cycleMomentum');
+          throw optErr(
+            `paramGroups[${g}] must have ${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'} when cycleMomentum is true`,
+            'cycleMomentum',
+          );
         }
       });
     }
     if (lastEpoch !== -1) {
       groups.forEach((grp, g) => {
         if (!('initialLr' in grp)) {
-          throw optErr(`paramGroups[${g}].initialLr is required when resuming with lastEpoch ${lastEpoch} (PyTorch: initial_lr)`, 'initialLr');
+          throw optErr(
+            `paramGroups[${g}].initialLr is required when resuming with lastEpoch ${lastEpoch} (PyTorch: initial_lr)`,
+            'initialLr',
+          );
         }
       });
     }
@@ -146,7 +167,10 @@ export class CyclicLR {
     this.#lastEpoch = lastEpoch;
 
     // see: torch/optim/lr_scheduler.py CyclicLR.__init__, in its order
-    if (lastEpoch === -1) groups.forEach((grp, g) => { grp.lr = r.baseLrs[g]; });
+    if (lastEpoch === -1)
+      groups.forEach((grp, g) => {
+        grp.lr = r.baseLrs[g];
+      });
     if (r.cycleMomentum && lastEpoch === -1) {
       groups.forEach((grp, g) => {
         if (useBeta1) grp.betas = [r.maxMomentums[g], ...grp.betas!.slice(1)];
@@ -156,10 +180,14 @@ export class CyclicLR {
       });
     }
     // see: LRScheduler.__init__: initial_lr, then the initial step with base_lrs = initial_lr
-    if (lastEpoch === -1) groups.forEach((grp) => { if (!('initialLr' in grp)) grp.initialLr = grp.lr; });
+    if (lastEpoch === -1)
+      groups.forEach((grp) => {
+        if (!('initialLr' in grp)) grp.initialLr = grp.lr;
+      });
     const initial = groups.map((grp, g) => {
       const v = grp.initialLr;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw optErr(`paramGroups[${g}].initialLr must be a finite number, got ${show(v)}`, 'initialLr');
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw optErr(`paramGroups[${g}].initialLr must be a finite number, got ${show(v)}`, 'initialLr');
       return v;
     });
     this.#r = { ...r, baseLrs: initial };
@@ -210,13 +238,16 @@ export class CyclicLR {
       else if (mom) for (let g = 0; g < groups.length; g++) groups[g].momentum = mom[g][i];
       const lr = a.res.lr;
       // _last_lr: written in place (getLastLr() hands out copies)
-      const last = this.#lastLr.length === groups.length ? this.#lastLr : (this.#lastLr = new Array<number>(groups.length));
+      const last =
+        this.#lastLr.length === groups.length ? this.#lastLr : (this.#lastLr = new Array<number>(groups.length));
       for (let g = 0; g < groups.length; g++) groups[g].lr = last[g] = lr[g][i];
       return;
     }
     const { lr, momentum } = this.#single(t);
     if (momentum) this.#writeMomentum(momentum);
-    groups.forEach((grp, g) => { grp.lr = lr[g]; });
+    groups.forEach((grp, g) => {
+      grp.lr = lr[g];
+    });
     this.#lastLr = lr.slice();
   }
 
@@ -256,8 +287,11 @@ export class CyclicLR {
     const { mode, gamma } = this.#r;
     let s = 1;
     if (mode === 'triangular2') s = Number.isInteger(x) ? triangular2Scale(x) : 1 / powFixed(powPrepare(2), x - 1);
-    else if (mode === 'exp_range') s = gamma < 0 && !Number.isInteger(x) ? NaN : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma)), x);
-    if (!Number.isFinite(s)) throw new CyclicLRError('ERR_OVERFLOW', `${mode} scale at x = ${x} is not a finite number`, 'mode');
+    else if (mode === 'exp_range')
+      s =
+        gamma < 0 && !Number.isInteger(x) ? NaN : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma)), x);
+    if (!Number.isFinite(s))
+      throw new CyclicLRError('ERR_OVERFLOW', `${mode} scale at x = ${x} is not a finite number`, 'mode');
     return s;
   }
 
@@ -303,8 +337,13 @@ export class CyclicLR {
   stateDict(): CyclicLRState {
     const r = this.#r;
     const s: Partial<CyclicLRState> = {
-      max_lrs: [...r.maxLrs], total_size: r.totalSize, step_ratio: r.stepRatio, mode: r.mode, gamma: r.gamma,
-      scale_mode: r.scaleMode, cycle_momentum: r.cycleMomentum,
+      max_lrs: [...r.maxLrs],
+      total_size: r.totalSize,
+      step_ratio: r.stepRatio,
+      mode: r.mode,
+      gamma: r.gamma,
+      scale_mode: r.scaleMode,
+      cycle_momentum: r.cycleMomentum,
     };
     if (r.cycleMomentum) {
       s.use_beta1 = this.#useBeta1;
@@ -312,8 +351,12 @@ export class CyclicLR {
       s.max_momentums = [...r.maxMomentums];
     }
     Object.assign(s, {
-      base_lrs: [...r.baseLrs], last_epoch: this.#lastEpoch, _step_count: this.#stepCount, _is_initial: false,
-      _get_lr_called_within_step: false, _last_lr: [...this.#lastLr],
+      base_lrs: [...r.baseLrs],
+      last_epoch: this.#lastEpoch,
+      _step_count: this.#stepCount,
+      _is_initial: false,
+      _get_lr_called_within_step: false,
+      _last_lr: [...this.#lastLr],
       _scale_fn_custom: this.#custom && Object.keys(this.#custom).length ? { ...this.#custom } : null,
     });
     return s as CyclicLRState;
@@ -344,7 +387,11 @@ export class CyclicLR {
 
   #parseState(state: unknown) {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
-      throw new CyclicLRError('ERR_INVALID_STATE', `state must be an object (a stateDict()), got ${show(state)}`, 'state');
+      throw new CyclicLRError(
+        'ERR_INVALID_STATE',
+        `state must be an object (a stateDict()), got ${show(state)}`,
+        'state',
+      );
     }
     const keys = ownKeys(state, 'state');
     const G = this.#groups.length;
@@ -356,16 +403,23 @@ export class CyclicLR {
       }
     };
     const need = (k: string): unknown => {
-      if (!keys.includes(k)) throw new CyclicLRError('ERR_INVALID_STATE', `state.${k} is missing: not a CyclicLR state dict`, k);
+      if (!keys.includes(k))
+        throw new CyclicLRError('ERR_INVALID_STATE', `state.${k} is missing: not a CyclicLR state dict`, k);
       return get(k);
     };
-    const num = (k: string, v: unknown, rule = 'must be a finite number', ok = (x: number) => Number.isFinite(x)): number => {
+    const num = (
+      k: string,
+      v: unknown,
+      rule = 'must be a finite number',
+      ok = (x: number) => Number.isFinite(x),
+    ): number => {
       if (typeof v !== 'number' || !ok(v)) throw stateErr(k, rule, v);
       return v;
     };
     const list = (k: string): number[] => {
       const v = need(k);
-      if (!Array.isArray(v) || v.length !== G) throw stateErr(k, `must be a list of ${G} finite numbers (one per param group)`, v);
+      if (!Array.isArray(v) || v.length !== G)
+        throw stateErr(k, `must be a list of ${G} finite numbers (one per param group)`, v);
       return v.map((x, g) => num(`${k}[${g}]`, x));
     };
     const bool = (k: string, v: unknown): boolean => {
@@ -376,14 +430,21 @@ export class CyclicLR {
     const baseLrs = list('base_lrs');
     const maxLrs = list('max_lrs');
     baseLrs.forEach((b, g) => num(`max_lrs[${g}] - base_lrs[${g}]`, maxLrs[g] - b));
-    const totalSize = num('total_size', need('total_size'), 'must be a positive finite number', (x) => Number.isFinite(x) && x > 0);
+    const totalSize = num(
+      'total_size',
+      need('total_size'),
+      'must be a positive finite number',
+      (x) => Number.isFinite(x) && x > 0,
+    );
     const stepRatio = num('step_ratio', need('step_ratio'), 'must be a number in (0, 1]', (x) => x > 0 && x <= 1);
     const mode = need('mode');
     if (typeof mode !== 'string') throw stateErr('mode', 'must be a string', mode);
-    if (this.#custom === null && !MODES.includes(mode)) throw stateErr('mode', "must be 'triangular', 'triangular2' or 'exp_range' (no scaleFn)", mode);
+    if (this.#custom === null && !MODES.includes(mode))
+      throw stateErr('mode', "must be 'triangular', 'triangular2' or 'exp_range' (no scaleFn)", mode);
     const gamma = num('gamma', need('gamma'));
     const scaleModeIn = need('scale_mode');
-    if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations') throw stateErr('scale_mode', "must be 'cycle' or 'iterations'", scaleModeIn);
+    if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations')
+      throw stateErr('scale_mode', "must be 'cycle' or 'iterations'", scaleModeIn);
     const cycleMomentum = bool('cycle_momentum', need('cycle_momentum'));
     let useBeta1: boolean | undefined;
     let baseMomentums = this.#r.baseMomentums;
@@ -393,7 +454,11 @@ export class CyclicLR {
       if (useBeta1 === undefined) useBeta1 = !('momentum' in this.#groups[0]) && Array.isArray(this.#groups[0].betas);
       this.#groups.forEach((grp, g) => {
         if (useBeta1 ? !Array.isArray(grp.betas) : !('momentum' in grp)) {
-          throw stateErr('cycle_momentum', `needs ${useBeta1 ? 'betas' : 'momentum'} in paramGroups[${g}]`, cycleMomentum);
+          throw stateErr(
+            'cycle_momentum',
+            `needs ${useBeta1 ? 'betas' : 'momentum'} in paramGroups[${g}]`,
+            cycleMomentum,
+          );
         }
       });
       baseMomentums = list('base_momentums');
@@ -401,20 +466,37 @@ export class CyclicLR {
       baseMomentums.forEach((b, g) => num(`max_momentums[${g}] - base_momentums[${g}]`, maxMomentums[g] - b));
     }
     const lastEpoch = num('last_epoch', need('last_epoch'));
-    const stepCount = num('_step_count', need('_step_count'), 'must be a whole number ≥ 0', (x) => Number.isSafeInteger(x) && x >= 0);
+    const stepCount = num(
+      '_step_count',
+      need('_step_count'),
+      'must be a whole number ≥ 0',
+      (x) => Number.isSafeInteger(x) && x >= 0,
+    );
     const lastLr = list('_last_lr');
     let customFields: Record<string, unknown> | null = null;
     const fn = get('_scale_fn_custom');
     if (fn !== undefined && fn !== null) {
-      if (typeof fn !== 'object' || Array.isArray(fn)) throw stateErr('_scale_fn_custom', 'must be null or an object of the scaleFn\'s fields', fn);
-      if (this.#custom === null) throw stateErr('_scale_fn_custom', 'holds scaleFn fields but this scheduler has no scaleFn', fn);
+      if (typeof fn !== 'object' || Array.isArray(fn))
+        throw stateErr('_scale_fn_custom', "must be null or an object of the scaleFn's fields", fn);
+      if (this.#custom === null)
+        throw stateErr('_scale_fn_custom', 'holds scaleFn fields but this scheduler has no scaleFn', fn);
       customFields = fn as Record<string, unknown>;
     }
     // see: CyclicLR.load_state_dict -> _init_scale_fn: built-in modes force their scale mode
     const scaleMode: ScaleMode = this.#custom !== null ? scaleModeIn : mode === 'exp_range' ? 'iterations' : 'cycle';
     const r: Resolved = {
-      ...this.#r, groups: G, baseLrs, maxLrs, baseMomentums, maxMomentums, totalSize, stepRatio, mode, gamma,
-      scaleMode, cycleMomentum,
+      ...this.#r,
+      groups: G,
+      baseLrs,
+      maxLrs,
+      baseMomentums,
+      maxMomentums,
+      totalSize,
+      stepRatio,
+      mode,
+      gamma,
+      scaleMode,
+      cycleMomentum,
     };
     return { r, useBeta1, lastEpoch, stepCount, lastLr, customFields };
   }
@@ -455,10 +537,18 @@ export class CyclicLR {
 
   #single(t: number): { lr: number[]; momentum: number[] | null } {
     if (!Number.isFinite(t)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `lastEpoch ${t} is not finite: PyTorch cannot take math.floor of last_epoch / total_size`, 'epoch');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `lastEpoch ${t} is not finite: PyTorch cannot take math.floor of last_epoch / total_size`,
+        'epoch',
+      );
     }
     if (Math.abs(t) > Number.MAX_SAFE_INTEGER) {
-      throw new CyclicLRError('ERR_OVERFLOW', `lastEpoch ${t} is past 2^53 - 1: float64 cannot count iterations there as PyTorch's int does`, 'epoch');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `lastEpoch ${t} is past 2^53 - 1: float64 cannot count iterations there as PyTorch's int does`,
+        'epoch',
+      );
     }
     const res = runPlan(planWindow(this.#r, t, 1), this.#backend);
     return { lr: res.lr.map((row) => row[0]), momentum: res.momentum && res.momentum.map((row) => row[0]) };
@@ -466,17 +556,19 @@ export class CyclicLR {
 }
 
 function paramGroupsOf(optimizer: unknown): ParamGroup[] {
-  if (optimizer === null || typeof optimizer !== 'object') throw optErr(`optimizer must be an object with paramGroups, got ${show(optimizer)}`, 'optimizer');
+  if (optimizer === null || typeof optimizer !== 'object')
+    throw optErr(`optimizer must be an object with paramGroups, got ${show(optimizer)}`, 'optimizer');
   let groups: unknown;
   try {
     groups = (optimizer as Optimizer).paramGroups;
   } catch (e) {
     throw optErr(`optimizer.paramGroups could not be read: ${errorText(e)}`, 'paramGroups');
   }
-  if (!Array.isArray(groups) || groups.length === 0) throw optErr(`optimizer.paramGroups must be a non-empty array, got ${show(groups)}`, 'paramGroups');
+  if (!Array.isArray(groups) || groups.length === 0)
+    throw optErr(`optimizer.paramGroups must be a non-empty array, got ${show(groups)}`, 'paramGroups');
   groups.forEach((grp, g) => {
-    if (grp === null || typeof grp !== 'object' || Array.isArray(grp)) throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
+    if (grp === null || typeof grp !== 'object' || Array.isArray(grp))
+      throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
   });
   return groups as ParamGroup[];
 }
-

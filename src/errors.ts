@@ -43,7 +43,7 @@ export class CyclicLRError extends Error {
 /** A value as a message shows it: numbers as JS prints them, strings quoted, others by type. */
 export function show(v: unknown): string {
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `an array of ${v.length}`;

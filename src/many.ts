@@ -22,7 +22,11 @@ function inConfig<T>(c: number, f: () => T): T {
     return f();
   } catch (e) {
     if (!(e instanceof CyclicLRError)) throw e;
-    throw new CyclicLRError(e.code, `configs[${c}]: ${e.message}`, e.key === undefined ? `configs[${c}]` : `configs[${c}].${e.key}`);
+    throw new CyclicLRError(
+      e.code,
+      `configs[${c}]: ${e.message}`,
+      e.key === undefined ? `configs[${c}]` : `configs[${c}].${e.key}`,
+    );
   }
 }
 
@@ -40,18 +44,33 @@ function inConfig<T>(c: number, f: () => T): T {
  * const { lr, results } = scheduleMany(configs, { length: 100_000 });
  * results[3].lr[0]; // lr of labels[3] ('baseLr=0.01,maxLr=1'), group 0
  */
-export function scheduleMany(configs: readonly CyclicLROptions[], window: Window & { dtype: 'float32' }): ManyResult<Float32Array>;
-export function scheduleMany(configs: readonly CyclicLROptions[], window: Window & { dtype?: 'float64' }): ManyResult<Float64Array>;
+export function scheduleMany(
+  configs: readonly CyclicLROptions[],
+  window: Window & { dtype: 'float32' },
+): ManyResult<Float32Array>;
+export function scheduleMany(
+  configs: readonly CyclicLROptions[],
+  window: Window & { dtype?: 'float64' },
+): ManyResult<Float64Array>;
 export function scheduleMany(configs: readonly CyclicLROptions[], window: Window): ManyResult<Row>;
 export function scheduleMany(configs: readonly CyclicLROptions[], window: Window): ManyResult<Row> {
-  if (!Array.isArray(configs)) throw new CyclicLRError('ERR_INVALID_OPTION', `configs must be an array of options, got ${show(configs)}`, 'configs');
+  if (!Array.isArray(configs))
+    throw new CyclicLRError(
+      'ERR_INVALID_OPTION',
+      `configs must be an array of options, got ${show(configs)}`,
+      'configs',
+    );
   const w = resolveWindow(window);
   if (w.out !== undefined) throw new CyclicLRError('ERR_INVALID_WINDOW', 'out is not supported by scheduleMany', 'out');
   const E = w.dtype === 'float32' ? 4 : 8;
   const resolved = configs.map((o, c) => inConfig(c, () => resolveOptions(o)));
   const bytes = resolved.reduce((n, r) => n + r.groups * w.length * E * (r.cycleMomentum ? 2 : 1), 0);
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `${configs.length} configs × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return`, 'length');
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `${configs.length} configs × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return`,
+      'length',
+    );
   }
   const plans: Plan[] = resolved.map((r, c) => inConfig(c, () => planWindow(r, w.start, w.length)));
   const check = (c: number) => (chunk: Parameters<typeof checkChunk>[1], lr: Row[], mom: Row[] | null) =>
@@ -74,7 +93,6 @@ export function scheduleMany(configs: readonly CyclicLROptions[], window: Window
   return { lr: many.lr, momentum: many.momentum, results: many.rows };
 }
 
-
 /**
  * Expands a grid: every combination of the values of `axes` (the last axis varies fastest, as
  * itertools.product), each on top of `base`, with a stable label `key=value,key=value` per config.
@@ -83,14 +101,25 @@ export function scheduleMany(configs: readonly CyclicLROptions[], window: Window
  * expandGrid({ baseLr: 0.001, stepSizeUp: 2000 }, { maxLr: [0.1, 1], mode: ['triangular', 'exp_range'] });
  * // labels: ['maxLr=0.1,mode=triangular', 'maxLr=0.1,mode=exp_range', 'maxLr=1,mode=triangular', 'maxLr=1,mode=exp_range']
  */
-export function expandGrid(base: Partial<CyclicLROptions>, axes: Record<string, readonly unknown[]>): { labels: string[]; configs: CyclicLROptions[] } {
-  if (base === null || typeof base !== 'object') throw new CyclicLRError('ERR_INVALID_OPTION', `base must be an object of options, got ${show(base)}`, 'base');
-  if (axes === null || typeof axes !== 'object') throw new CyclicLRError('ERR_INVALID_OPTION', `axes must be an object of value lists, got ${show(axes)}`, 'axes');
+export function expandGrid(
+  base: Partial<CyclicLROptions>,
+  axes: Record<string, readonly unknown[]>,
+): { labels: string[]; configs: CyclicLROptions[] } {
+  if (base === null || typeof base !== 'object')
+    throw new CyclicLRError('ERR_INVALID_OPTION', `base must be an object of options, got ${show(base)}`, 'base');
+  if (axes === null || typeof axes !== 'object')
+    throw new CyclicLRError('ERR_INVALID_OPTION', `axes must be an object of value lists, got ${show(axes)}`, 'axes');
   const keys = Object.keys(axes);
   for (const k of keys) {
-    if (!OPTION_KEYS.includes(k)) throw new CyclicLRError('ERR_INVALID_OPTION', `axes.${k} is not an option; options: ${OPTION_KEYS.join(', ')}`, k);
+    if (!OPTION_KEYS.includes(k))
+      throw new CyclicLRError(
+        'ERR_INVALID_OPTION',
+        `axes.${k} is not an option; options: ${OPTION_KEYS.join(', ')}`,
+        k,
+      );
     const v = axes[k];
-    if (!Array.isArray(v) || v.length === 0) throw new CyclicLRError('ERR_INVALID_OPTION', `axes.${k} must be a non-empty array of values, got ${show(v)}`, k);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new CyclicLRError('ERR_INVALID_OPTION', `axes.${k} must be a non-empty array of values, got ${show(v)}`, k);
   }
   const labels: string[] = [];
   const configs: CyclicLROptions[] = [];
@@ -102,7 +131,9 @@ export function expandGrid(base: Partial<CyclicLROptions>, axes: Record<string, 
     keys.forEach((k, a) => {
       const v = axes[k][pick[a]];
       o[k] = v;
-      parts.push(`${k}=${typeof v === 'function' ? (v.name || 'fn') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      parts.push(
+        `${k}=${typeof v === 'function' ? v.name || 'fn' : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+      );
     });
     labels.push(parts.join(','));
     configs.push(o as unknown as CyclicLROptions);

@@ -15,7 +15,7 @@ export function npyHeader(descr: Descr, shape: readonly number[]): Uint8Array {
   if (headerLen > 65535) throw new Error('npy header too long');
   const out = new Uint8Array(total);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, headerLen & 0xff, headerLen >> 8]);
-  const text = dict + ' '.repeat(total - unpadded) + '\n';
+  const text = `${dict + ' '.repeat(total - unpadded)}\n`;
   for (let k = 0; k < text.length; k++) out[10 + k] = text.charCodeAt(k);
   return out;
 }
@@ -40,7 +40,7 @@ export function writeAt(fd: number, data: ArrayBufferView, position: number): vo
 export function crcOfRange(fd: number, from: number, to: number): number {
   const buf = Buffer.allocUnsafe(1 << 22);
   let crc = 0;
-  for (let at = from; at < to;) {
+  for (let at = from; at < to; ) {
     const n = readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
     if (n <= 0) throw new Error('short read computing a CRC');
     crc = crc32(buf.subarray(0, n), crc);
@@ -65,7 +65,10 @@ const ZIP64_LOCAL_EXTRA = 20;
  * Lays out stored (uncompressed) zip entries: each is local header + name + zip64 extra + npy header + data.
  * Returns the entries with their data offsets and the offset where the central directory goes.
  */
-export function layoutNpz(arrays: { name: string; header: Uint8Array; dataBytes: number }[]): { entries: NpzEntry[]; end: number } {
+export function layoutNpz(arrays: { name: string; header: Uint8Array; dataBytes: number }[]): {
+  entries: NpzEntry[];
+  end: number;
+} {
   let at = 0;
   const entries = arrays.map((a) => {
     const fileName = `${a.name}.npy`;
@@ -150,4 +153,3 @@ export function finishNpz(fd: number, entries: NpzEntry[], end: number): void {
   eocd64.writeUInt32LE(0xffffffff, 92);
   writeAt(fd, eocd64, end + dir.length);
 }
-

@@ -63,8 +63,20 @@ export interface Resolved {
 export const MAX_GROUPS = 1 << 22;
 
 export const MODES: readonly string[] = ['triangular', 'triangular2', 'exp_range'];
-export const OPTION_KEYS: readonly string[] = ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma',
-  'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'groups'];
+export const OPTION_KEYS: readonly string[] = [
+  'baseLr',
+  'maxLr',
+  'stepSizeUp',
+  'stepSizeDown',
+  'mode',
+  'gamma',
+  'scaleFn',
+  'scaleMode',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+  'groups',
+];
 
 const bad = (key: string, rule: string, v: unknown): CyclicLRError =>
   new CyclicLRError('ERR_INVALID_OPTION', `${key} ${rule}, got ${show(v)}`, key);
@@ -121,7 +133,11 @@ function perGroup(key: string, v: unknown): number | number[] {
 function finiteList(key: string, v: number | number[], G: number): number[] {
   const list = typeof v === 'number' ? new Array<number>(G).fill(v) : v;
   if (list.length !== G) {
-    throw new CyclicLRError('ERR_INVALID_OPTION', `${key} must have one value per param group (${G}), got ${list.length} values`, key);
+    throw new CyclicLRError(
+      'ERR_INVALID_OPTION',
+      `${key} must have one value per param group (${G}), got ${list.length} values`,
+      key,
+    );
   }
   list.forEach((x, g) => {
     if (!Number.isFinite(x)) throw bad(typeof v === 'number' ? key : `${key}[${g}]`, 'must be a finite number', x);
@@ -141,14 +157,26 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
   }
   for (const k of ownKeys(options, 'options')) {
     if (!OPTION_KEYS.includes(k) && !extraKeys.includes(k)) {
-      throw new CyclicLRError('ERR_INVALID_OPTION', `options has an unknown key ${JSON.stringify(k)}; known keys: ${[...OPTION_KEYS, ...extraKeys].join(', ')}`, k);
+      throw new CyclicLRError(
+        'ERR_INVALID_OPTION',
+        `options has an unknown key ${JSON.stringify(k)}; known keys: ${[...OPTION_KEYS, ...extraKeys].join(', ')}`,
+        k,
+      );
     }
   }
   const get = (k: string): unknown => readKey(options, k);
   const raw = {
-    baseLr: get('baseLr'), maxLr: get('maxLr'), stepSizeUp: get('stepSizeUp'), stepSizeDown: get('stepSizeDown'),
-    mode: get('mode'), gamma: get('gamma'), scaleFn: get('scaleFn'), scaleMode: get('scaleMode'),
-    cycleMomentum: get('cycleMomentum'), baseMomentum: get('baseMomentum'), maxMomentum: get('maxMomentum'),
+    baseLr: get('baseLr'),
+    maxLr: get('maxLr'),
+    stepSizeUp: get('stepSizeUp'),
+    stepSizeDown: get('stepSizeDown'),
+    mode: get('mode'),
+    gamma: get('gamma'),
+    scaleFn: get('scaleFn'),
+    scaleMode: get('scaleMode'),
+    cycleMomentum: get('cycleMomentum'),
+    baseMomentum: get('baseMomentum'),
+    maxMomentum: get('maxMomentum'),
     groups: get('groups'),
   };
   if (raw.baseLr === undefined) throw bad('baseLr', 'is required: a number or a list of numbers', undefined);
@@ -162,11 +190,20 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
 
   let G = groupsFixed;
   if (raw.groups !== undefined) {
-    if (typeof raw.groups !== 'number' || !Number.isSafeInteger(raw.groups) || raw.groups < 1 || raw.groups > MAX_GROUPS) {
+    if (
+      typeof raw.groups !== 'number' ||
+      !Number.isSafeInteger(raw.groups) ||
+      raw.groups < 1 ||
+      raw.groups > MAX_GROUPS
+    ) {
       throw bad('groups', `must be a whole number in [1, ${MAX_GROUPS}]`, raw.groups);
     }
     if (G !== undefined && raw.groups !== G) {
-      throw new CyclicLRError('ERR_INVALID_OPTION', `groups must equal the optimizer's ${G} param groups, got ${raw.groups}`, 'groups');
+      throw new CyclicLRError(
+        'ERR_INVALID_OPTION',
+        `groups must equal the optimizer's ${G} param groups, got ${raw.groups}`,
+        'groups',
+      );
     }
     G = raw.groups;
   }
@@ -183,12 +220,17 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
       throw bad(G > 1 ? `maxLr[${g}] - baseLr[${g}]` : 'maxLr - baseLr', 'must be finite', maxLrs[g] - baseLrs[g]);
     }
     if (!Number.isFinite(maxMomentums[g] - baseMomentums[g])) {
-      throw bad(G > 1 ? `maxMomentum[${g}] - baseMomentum[${g}]` : 'maxMomentum - baseMomentum', 'must be finite', maxMomentums[g] - baseMomentums[g]);
+      throw bad(
+        G > 1 ? `maxMomentum[${g}] - baseMomentum[${g}]` : 'maxMomentum - baseMomentum',
+        'must be finite',
+        maxMomentums[g] - baseMomentums[g],
+      );
     }
   }
 
   const up = raw.stepSizeUp ?? 2000;
-  if (typeof up !== 'number' || !Number.isFinite(up) || !(up > 0)) throw bad('stepSizeUp', 'must be a positive finite number', up);
+  if (typeof up !== 'number' || !Number.isFinite(up) || !(up > 0))
+    throw bad('stepSizeUp', 'must be a positive finite number', up);
   const down = raw.stepSizeDown ?? up;
   if (typeof down !== 'number' || !Number.isFinite(down) || !(down >= 0)) {
     throw bad('stepSizeDown', 'must be a finite number ≥ 0 (or null for stepSizeUp)', down);
@@ -209,14 +251,27 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
   const gamma = raw.gamma ?? 1.0;
   if (typeof gamma !== 'number' || !Number.isFinite(gamma)) throw bad('gamma', 'must be a finite number', gamma);
   const scaleModeIn = raw.scaleMode ?? 'cycle';
-  if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations') throw bad('scaleMode', "must be 'cycle' or 'iterations'", scaleModeIn);
+  if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations')
+    throw bad('scaleMode', "must be 'cycle' or 'iterations'", scaleModeIn);
   const cycleMomentum = raw.cycleMomentum ?? true;
   if (typeof cycleMomentum !== 'boolean') throw bad('cycleMomentum', 'must be true or false', cycleMomentum);
 
   // see: CyclicLR.__init__ / _init_scale_fn: built-in modes force their scale mode
   const scaleMode: ScaleMode = scaleFn !== null ? scaleModeIn : mode === 'exp_range' ? 'iterations' : 'cycle';
   return {
-    groups: G, baseLrs, maxLrs, baseMomentums, maxMomentums, stepSizeUp: up, stepSizeDown: down, totalSize, stepRatio,
-    mode, gamma, scaleFn: scaleFn as ScaleFn | null, scaleMode, cycleMomentum,
+    groups: G,
+    baseLrs,
+    maxLrs,
+    baseMomentums,
+    maxMomentums,
+    stepSizeUp: up,
+    stepSizeDown: down,
+    totalSize,
+    stepRatio,
+    mode,
+    gamma,
+    scaleFn: scaleFn as ScaleFn | null,
+    scaleMode,
+    cycleMomentum,
   };
 }

@@ -3,7 +3,17 @@ import { CyclicLRError, show } from './errors.js';
 import { readKey, resolveOptions, type CyclicLROptions } from './options.js';
 import { planWindow, type Plan } from './plan.js';
 import { checkChunk, resolveWindow, schedule, type ScheduleResult, type Window } from './schedule.js';
-import { MAX_MEMORY_BYTES, align, elemBytes, kernelLayoutBase, rowsAt, shapeSpan, sharedModule, type Dtype, type Row } from './wasm.js';
+import {
+  MAX_MEMORY_BYTES,
+  align,
+  elemBytes,
+  kernelLayoutBase,
+  rowsAt,
+  shapeSpan,
+  sharedModule,
+  type Dtype,
+  type Row,
+} from './wasm.js';
 
 /** below this many values a window runs on the calling thread: messages would cost more than they save */
 const MIN_PARALLEL_VALUES = 1 << 17;
@@ -29,8 +39,14 @@ interface PoolWorker {
 let pool: PoolWorker[] = [];
 let nextId = 0;
 
-type WorkerCtor = new (src: string, opts: { eval: boolean }) => {
-  on(ev: string, f: (m: any) => void): void; postMessage(m: unknown): void; ref(): void; unref(): void;
+type WorkerCtor = new (
+  src: string,
+  opts: { eval: boolean },
+) => {
+  on(ev: string, f: (m: never) => void): void;
+  postMessage(m: unknown): void;
+  ref(): void;
+  unref(): void;
 };
 
 async function workers(n: number): Promise<PoolWorker[]> {
@@ -77,8 +93,9 @@ async function defaultThreads(): Promise<number> {
   }
 }
 
-const canThread = (): boolean => typeof SharedArrayBuffer === 'function'
-  && typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+const canThread = (): boolean =>
+  typeof SharedArrayBuffer === 'function' &&
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 /**
  * schedule() split across `threads` threads (the caller's and worker threads) writing into one shared
@@ -92,24 +109,46 @@ const canThread = (): boolean => typeof SharedArrayBuffer === 'function'
  * @example
  * const { lr } = await scheduleParallel({ baseLr: 0.001, maxLr: 0.1, mode: 'exp_range', gamma: 0.99999 }, { length: 1e8 });
  */
-export async function scheduleParallel(options: CyclicLROptions, window: Window & { threads?: number; dtype: 'float32' }): Promise<ScheduleResult<Float32Array>>;
-export async function scheduleParallel(options: CyclicLROptions, window: Window & { threads?: number; dtype?: 'float64' }): Promise<ScheduleResult<Float64Array>>;
-export async function scheduleParallel(options: CyclicLROptions, window: Window & { threads?: number }): Promise<ScheduleResult<Row>>;
-export async function scheduleParallel(options: CyclicLROptions, window: Window & { threads?: number }): Promise<ScheduleResult<Row>> {
+export async function scheduleParallel(
+  options: CyclicLROptions,
+  window: Window & { threads?: number; dtype: 'float32' },
+): Promise<ScheduleResult<Float32Array>>;
+export async function scheduleParallel(
+  options: CyclicLROptions,
+  window: Window & { threads?: number; dtype?: 'float64' },
+): Promise<ScheduleResult<Float64Array>>;
+export async function scheduleParallel(
+  options: CyclicLROptions,
+  window: Window & { threads?: number },
+): Promise<ScheduleResult<Row>>;
+export async function scheduleParallel(
+  options: CyclicLROptions,
+  window: Window & { threads?: number },
+): Promise<ScheduleResult<Row>> {
   const threadsIn = window && typeof window === 'object' ? readKey(window, 'threads') : undefined;
   if (threadsIn !== undefined && (typeof threadsIn !== 'number' || !Number.isSafeInteger(threadsIn) || threadsIn < 1)) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `threads must be a whole number ≥ 1, got ${show(threadsIn)}`, 'threads');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `threads must be a whole number ≥ 1, got ${show(threadsIn)}`,
+      'threads',
+    );
   }
   const { threads: _t, ...rest } = window;
   const r = resolveOptions(options);
   const w = resolveWindow(rest);
-  if (w.out !== undefined) throw new CyclicLRError('ERR_INVALID_WINDOW', 'out is not supported by scheduleParallel', 'out');
+  if (w.out !== undefined)
+    throw new CyclicLRError('ERR_INVALID_WINDOW', 'out is not supported by scheduleParallel', 'out');
   const threads = threadsIn ?? (await defaultThreads());
   const values = r.groups * w.length * (r.cycleMomentum ? 2 : 1);
-  if (threads === 1 || r.scaleFn !== null || w.backend === 'js' || values < MIN_PARALLEL_VALUES || !canThread()) return schedule(options, rest);
+  if (threads === 1 || r.scaleFn !== null || w.backend === 'js' || values < MIN_PARALLEL_VALUES || !canThread())
+    return schedule(options, rest);
   const bytes = values * elemBytes(w.dtype);
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `${r.groups} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`, 'length');
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `${r.groups} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`,
+      'length',
+    );
   }
   return runShared(planWindow(r, w.start, w.length), w.dtype, Math.min(threads, Math.ceil(w.length / 4096)));
 }
@@ -126,11 +165,18 @@ async function runShared(plan: Plan, dtype: Dtype, threads: number): Promise<Sch
   const perThread = scratchBytes + align(16 * span);
   const threadBase = params + align(plan.params.byteLength);
   const end = threadBase + threads * perThread;
-  if (end > MAX_MEMORY_BYTES) throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${end} bytes of kernel memory, more than wasm32's 4 GiB`, 'length');
+  if (end > MAX_MEMORY_BYTES)
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `the window needs ${end} bytes of kernel memory, more than wasm32's 4 GiB`,
+      'length',
+    );
   const pages = Math.ceil(end / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const module = sharedModule();
-  const main = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as { fill(...a: number[]): void };
+  const main = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
+    fill(...a: number[]): void;
+  };
   new Float64Array(memory.buffer, params, plan.params.length).set(plan.params);
   // contiguous ranges of iterations, whole blocks of 1024
   const per = Math.ceil(L / threads / 1024) * 1024;
@@ -139,8 +185,24 @@ async function runShared(plan: Plan, dtype: Dtype, threads: number): Promise<Sch
     const a = k * per;
     const n = Math.min(per, L - a);
     const at = threadBase + k * perThread;
-    calls.push([plan.start + a, n, plan.totalSize, plan.stepRatio, plan.kind, plan.gamma, 0, 0, G, params,
-      lr + a * E, plan.momentum ? mom + a * E : 0, L, at, span ? at + scratchBytes : 0, E === 4 ? 1 : 0]);
+    calls.push([
+      plan.start + a,
+      n,
+      plan.totalSize,
+      plan.stepRatio,
+      plan.kind,
+      plan.gamma,
+      0,
+      0,
+      G,
+      params,
+      lr + a * E,
+      plan.momentum ? mom + a * E : 0,
+      L,
+      at,
+      span ? at + scratchBytes : 0,
+      E === 4 ? 1 : 0,
+    ]);
   }
   const helpers = await workers(calls.length - 1);
   const jobs = calls.slice(1).map((args, k) => helpers[k].post({ module, memory, calls: [args] }));

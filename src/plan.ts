@@ -79,7 +79,11 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
   for (let g = 0; g < G; g++) {
     const amp = r.maxLrs[g] - baseLrs[g];
     if (!Number.isFinite(amp)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `max_lr - base_lr of group ${g} must be finite, got ${show(amp)} (base_lr ${show(baseLrs[g])})`, 'baseLr');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `max_lr - base_lr of group ${g} must be finite, got ${show(amp)} (base_lr ${show(baseLrs[g])})`,
+        'baseLr',
+      );
     }
     params[4 * g] = baseLrs[g];
     params[4 * g + 1] = amp;
@@ -91,7 +95,11 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
   const end = length > 0 ? start + (length - 1) : start;
   for (const t of [start, end]) {
     if (!Number.isFinite(1 + t / r.totalSize)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `last_epoch / total_size overflows at t = ${t} (total_size ${show(r.totalSize)}): PyTorch cannot take math.floor of it`, 'stepSizeUp');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `last_epoch / total_size overflows at t = ${t} (total_size ${show(r.totalSize)}): PyTorch cannot take math.floor of it`,
+        'stepSizeUp',
+      );
     }
   }
 
@@ -106,32 +114,57 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
     // s decreases with the cycle: largest at the window's first t (> 1 only for negative epochs)
     const s = triangular2Scale(cycleOf(start, r.totalSize));
     if (!Number.isFinite(s)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `triangular2: 1 / 2 ** (cycle - 1) divides by zero at t = ${start}`, 'mode');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `triangular2: 1 / 2 ** (cycle - 1) divides by zero at t = ${start}`,
+        'mode',
+      );
     }
     fixedMaxAbsS = s;
   } else if (kind === EXP_RANGE) {
     const gamma = r.gamma;
     if (gamma !== 0) powBase = powPrepare(Math.abs(gamma));
     for (const t of [start, end]) {
-      if (gamma === 0 && t < 0) throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t divides by zero at t = ${t} (gamma 0)`, 'gamma');
+      if (gamma === 0 && t < 0)
+        throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t divides by zero at t = ${t} (gamma 0)`, 'gamma');
       if (gamma < 0 && !Number.isInteger(t)) {
-        throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t is complex at t = ${t} (negative gamma ${show(gamma)}, fractional t)`, 'gamma');
+        throw new CyclicLRError(
+          'ERR_OVERFLOW',
+          `exp_range: gamma ** t is complex at t = ${t} (negative gamma ${show(gamma)}, fractional t)`,
+          'gamma',
+        );
       }
     }
     const sEnd = expScale(gamma, powBase, end);
     if (!Number.isFinite(sEnd)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t overflows at t = ${firstOverflow(gamma, powBase, start, end)} (gamma ${show(gamma)})`, 'gamma');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `exp_range: gamma ** t overflows at t = ${firstOverflow(gamma, powBase, start, end)} (gamma ${show(gamma)})`,
+        'gamma',
+      );
     }
     const sStart = expScale(gamma, powBase, start);
     if (!Number.isFinite(sStart)) {
-      throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t overflows at t = ${start} (gamma ${show(gamma)})`, 'gamma');
+      throw new CyclicLRError(
+        'ERR_OVERFLOW',
+        `exp_range: gamma ** t overflows at t = ${start} (gamma ${show(gamma)})`,
+        'gamma',
+      );
     }
     fixedMaxAbsS = Math.max(Math.abs(sStart), Math.abs(sEnd));
   }
 
   const plan: Plan = {
-    start, length, groups: G, momentum: r.cycleMomentum, totalSize: r.totalSize, stepRatio: r.stepRatio,
-    params, kind, gamma: r.gamma, powBase,
+    start,
+    length,
+    groups: G,
+    momentum: r.cycleMomentum,
+    totalSize: r.totalSize,
+    stepRatio: r.stepRatio,
+    params,
+    kind,
+    gamma: r.gamma,
+    powBase,
     mayOverflow: (maxAbsS, limit) => !(maxBase + maxAmp * maxAbsS < limit),
     *chunks() {
       if (fn === null) {
@@ -166,7 +199,11 @@ export function callScaleFn(fn: ScaleFn, x: number): number {
     throw new CyclicLRError('ERR_SCALE_FN', `scaleFn threw when called with ${x}: ${errorText(e)}`, 'scaleFn');
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new CyclicLRError('ERR_SCALE_FN', `scaleFn must return a finite number, got ${show(v)} when called with ${x}`, 'scaleFn');
+    throw new CyclicLRError(
+      'ERR_SCALE_FN',
+      `scaleFn must return a finite number, got ${show(v)} when called with ${x}`,
+      'scaleFn',
+    );
   }
   return v;
 }

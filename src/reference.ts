@@ -1,7 +1,16 @@
 // The JS reference twin of the kernel (assembly/index.ts fill): the same expressions in the same order, so
 // both backends give the same bits. It is the `backend: 'js'` path and what the property tests hold the
 // kernel to.
-import { type Chunk, type Plan, TRIANGULAR, TRIANGULAR2, EXP_RANGE, TABLE_CYCLE, cycleOf, triangular2Scale } from './plan.js';
+import {
+  type Chunk,
+  type Plan,
+  TRIANGULAR,
+  TRIANGULAR2,
+  EXP_RANGE,
+  TABLE_CYCLE,
+  cycleOf,
+  triangular2Scale,
+} from './plan.js';
 import { expScale } from './pow.js';
 
 const BLOCK = 512;
@@ -9,7 +18,12 @@ const sfBuf = new Float64Array(BLOCK);
 const sBuf = new Float64Array(BLOCK);
 
 /** Writes one chunk of the plan into rows lr[g] (and mom[g]) at chunk.offset, with the JS twin of the kernel. */
-export function fillJs(plan: Plan, chunk: Chunk, lr: (Float64Array | Float32Array)[], mom: (Float64Array | Float32Array)[] | null): void {
+export function fillJs(
+  plan: Plan,
+  chunk: Chunk,
+  lr: (Float64Array | Float32Array)[],
+  mom: (Float64Array | Float32Array)[] | null,
+): void {
   const { totalSize, stepRatio, params } = plan;
   const { kind, table, c0 } = chunk;
   const start = plan.start + chunk.offset;
@@ -36,7 +50,15 @@ export function fillJs(plan: Plan, chunk: Chunk, lr: (Float64Array | Float32Arra
   }
 }
 
-function fillRow(out: Float64Array | Float32Array, at: number, base: number, amp: number, n: number, hasS: boolean, minus: boolean): void {
+function fillRow(
+  out: Float64Array | Float32Array,
+  at: number,
+  base: number,
+  amp: number,
+  n: number,
+  hasS: boolean,
+  minus: boolean,
+): void {
   // see: CyclicLR.get_lr, base_height = (max - base) * scale_factor; lr = base_lr + base_height * s,
   // momentum = max_momentum - base_height * s
   for (let i = 0; i < n; i++) {

@@ -36,24 +36,47 @@ export interface ScheduleResult<A extends Row = Float64Array> {
 const WINDOW_KEYS = ['start', 'length', 'backend', 'dtype', 'out'];
 
 /** Validates a window. @throws {CyclicLRError} ERR_INVALID_WINDOW */
-export function resolveWindow(window: unknown): { start: number; length: number; backend: Backend; dtype: Dtype; out: ScheduleResult<Row> | undefined } {
+export function resolveWindow(window: unknown): {
+  start: number;
+  length: number;
+  backend: Backend;
+  dtype: Dtype;
+  out: ScheduleResult<Row> | undefined;
+} {
   if (window === null || typeof window !== 'object' || Array.isArray(window)) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `window must be an object { start, length, backend }, got ${show(window)}`, 'window');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `window must be an object { start, length, backend }, got ${show(window)}`,
+      'window',
+    );
   }
   for (const k of ownKeys(window, 'window')) {
-    if (!WINDOW_KEYS.includes(k)) throw new CyclicLRError('ERR_INVALID_WINDOW', `window has an unknown key ${JSON.stringify(k)}; known keys: ${WINDOW_KEYS.join(', ')}`, k);
+    if (!WINDOW_KEYS.includes(k))
+      throw new CyclicLRError(
+        'ERR_INVALID_WINDOW',
+        `window has an unknown key ${JSON.stringify(k)}; known keys: ${WINDOW_KEYS.join(', ')}`,
+        k,
+      );
   }
   const start = readKey(window, 'start') ?? 0;
   const length = readKey(window, 'length');
   const backend = readKey(window, 'backend') ?? 'wasm';
   if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `start must be a whole number in [0, 2^53 - 1], got ${show(start)}`, 'start');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `start must be a whole number in [0, 2^53 - 1], got ${show(start)}`,
+      'start',
+    );
   }
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `length must be a whole number ≥ 0, got ${show(length)}`, 'length');
   }
   if (length > 0 && start + (length - 1) > Number.MAX_SAFE_INTEGER) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `start + length - 1 must be ≤ 2^53 - 1, got start ${start} and length ${length}`, 'length');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `start + length - 1 must be ≤ 2^53 - 1, got start ${start} and length ${length}`,
+      'length',
+    );
   }
   if (backend !== 'wasm' && backend !== 'js') {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
@@ -64,7 +87,11 @@ export function resolveWindow(window: unknown): { start: number; length: number;
   }
   const out = readKey(window, 'out') ?? undefined;
   if (out !== undefined && (out === null || typeof out !== 'object')) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be an earlier result { lr, momentum }, got ${show(out)}`, 'out');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `out must be an earlier result { lr, momentum }, got ${show(out)}`,
+      'out',
+    );
   }
   return { start, length, backend, dtype, out: out as ScheduleResult<Row> | undefined };
 }
@@ -72,12 +99,18 @@ export function resolveWindow(window: unknown): { start: number; length: number;
 /** Checks that `out` has the shape of this plan's result. @throws {CyclicLRError} ERR_INVALID_WINDOW */
 function checkOut(out: ScheduleResult<Row>, plan: Plan, dtype: Dtype): void {
   const Arr = dtype === 'float32' ? Float32Array : Float64Array;
-  const rowsOk = (rows: unknown): boolean => Array.isArray(rows) && rows.length === plan.groups
-    && rows.every((r) => r instanceof Arr && r.length === plan.length);
+  const rowsOk = (rows: unknown): boolean =>
+    Array.isArray(rows) &&
+    rows.length === plan.groups &&
+    rows.every((r) => r instanceof Arr && r.length === plan.length);
   const lr = readKey(out, 'lr', 'out.lr');
   const momentum = readKey(out, 'momentum', 'out.momentum');
   if (!rowsOk(lr) || (plan.momentum ? !rowsOk(momentum) : momentum !== null)) {
-    throw new CyclicLRError('ERR_INVALID_WINDOW', `out must be a ${dtype} result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`, 'out');
+    throw new CyclicLRError(
+      'ERR_INVALID_WINDOW',
+      `out must be a ${dtype} result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`,
+      'out',
+    );
   }
 }
 
@@ -85,12 +118,19 @@ function checkOut(out: ScheduleResult<Row>, plan: Plan, dtype: Dtype): void {
 export function checkChunk(plan: Plan, chunk: Chunk, lr: Row[], mom: Row[] | null): void {
   const f32 = lr.length > 0 && lr[0] instanceof Float32Array;
   if (!plan.mayOverflow(chunk.maxAbsS, f32 ? 1e38 : 1e300)) return;
-  for (const [name, rows] of [['lr', lr], ['momentum', mom]] as const) {
+  for (const [name, rows] of [
+    ['lr', lr],
+    ['momentum', mom],
+  ] as const) {
     if (!rows) continue;
     rows.forEach((row, g) => {
       for (let i = chunk.offset; i < chunk.offset + chunk.length; i++) {
         if (!Number.isFinite(row[i])) {
-          throw new CyclicLRError('ERR_OVERFLOW', `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: |bound| + |max - base| * |scale| exceeds the ${f32 ? 'float32' : 'float64'} range`, name === 'lr' ? 'maxLr' : 'maxMomentum');
+          throw new CyclicLRError(
+            'ERR_OVERFLOW',
+            `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: |bound| + |max - base| * |scale| exceeds the ${f32 ? 'float32' : 'float64'} range`,
+            name === 'lr' ? 'maxLr' : 'maxMomentum',
+          );
         }
       }
     });
@@ -98,13 +138,22 @@ export function checkChunk(plan: Plan, chunk: Chunk, lr: Row[], mom: Row[] | nul
 }
 
 /** Runs a plan on a backend, into `out` when given. */
-export function runPlan<A extends Row = Float64Array>(plan: Plan, backend: Backend, dtype: Dtype = 'float64', out?: ScheduleResult<Row>): ScheduleResult<A> {
+export function runPlan<A extends Row = Float64Array>(
+  plan: Plan,
+  backend: Backend,
+  dtype: Dtype = 'float64',
+  out?: ScheduleResult<Row>,
+): ScheduleResult<A> {
   if (out) checkOut(out, plan, dtype);
-  if (backend === 'wasm') return runWasm(plan, dtype, (c, lr, mom) => checkChunk(plan, c, lr, mom), out) as ScheduleResult<A>;
+  if (backend === 'wasm')
+    return runWasm(plan, dtype, (c, lr, mom) => checkChunk(plan, c, lr, mom), out) as ScheduleResult<A>;
   // the JS twin needs no kernel: it checks only what it allocates
   const need = resultBytes(plan, dtype);
   if (need > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`);
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`,
+    );
   }
   const Arr = dtype === 'float32' ? Float32Array : Float64Array;
   const rows = (): Row[] => Array.from({ length: plan.groups }, () => new Arr(plan.length));
@@ -138,7 +187,10 @@ export function runPlan<A extends Row = Float64Array>(plan: Plan, backend: Backe
  * lr[1][123_456]; // lr of param group 1 at iteration 123456
  */
 export function schedule(options: CyclicLROptions, window: Window & { dtype: 'float32' }): ScheduleResult<Float32Array>;
-export function schedule(options: CyclicLROptions, window: Window & { dtype?: 'float64' }): ScheduleResult<Float64Array>;
+export function schedule(
+  options: CyclicLROptions,
+  window: Window & { dtype?: 'float64' },
+): ScheduleResult<Float64Array>;
 export function schedule(options: CyclicLROptions, window: Window): ScheduleResult<Row>;
 export function schedule(options: CyclicLROptions, window: Window): ScheduleResult<Row> {
   const r = resolveOptions(options);
@@ -146,7 +198,11 @@ export function schedule(options: CyclicLROptions, window: Window): ScheduleResu
   const G = r.groups;
   const bytes = G * w.length * (w.dtype === 'float32' ? 4 : 8) * (r.cycleMomentum ? 2 : 1);
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `${G} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`, 'length');
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `${G} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`,
+      'length',
+    );
   }
   return runPlan(planWindow(r, w.start, w.length), w.backend, w.dtype, w.out);
 }

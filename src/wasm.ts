@@ -8,9 +8,24 @@ import { CyclicLRError } from './errors.js';
 import { CHUNK, TABLE_CYCLE, type Chunk, type Plan } from './plan.js';
 
 interface KernelExports {
-  fill(start: number, length: number, totalSize: number, stepRatio: number, kind: number, gamma: number,
-    table: number, c0: number, groups: number, params: number, lrPtr: number, momPtr: number, stride: number,
-    scratch: number, shapeTable: number, f32: number): void;
+  fill(
+    start: number,
+    length: number,
+    totalSize: number,
+    stepRatio: number,
+    kind: number,
+    gamma: number,
+    table: number,
+    c0: number,
+    groups: number,
+    params: number,
+    lrPtr: number,
+    momPtr: number,
+    stride: number,
+    scratch: number,
+    shapeTable: number,
+    f32: number,
+  ): void;
   shape_span(totalSize: number): number;
   pow_int(gamma: number, t: number): number;
   heap_base(): number;
@@ -57,7 +72,10 @@ let compiledShared: WebAssembly.Module | null = null;
 let scratchKernel: Kernel | null = null;
 let base = 0;
 /** memories of results handed out: their kernel and where the rows are */
-const owned = new WeakMap<ArrayBufferLike, { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean; dtype: Dtype }>();
+const owned = new WeakMap<
+  ArrayBufferLike,
+  { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean; dtype: Dtype }
+>();
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -89,7 +107,10 @@ function instantiate(bytes: number): Kernel {
   try {
     memory = new WebAssembly.Memory({ initial: pages });
   } catch (e) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the kernel could not allocate ${bytes} bytes: ${(e as Error).message}`);
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `the kernel could not allocate ${bytes} bytes: ${(e as Error).message}`,
+    );
   }
   const instance = new WebAssembly.Instance(module(), { env: { memory } });
   return { memory, exports: instance.exports as unknown as KernelExports };
@@ -107,7 +128,8 @@ function scratch(): Kernel {
 export const align = (n: number): number => Math.ceil(n / 16) * 16;
 
 export const elemBytes = (dtype: Dtype): number => (dtype === 'float32' ? 4 : 8);
-export const resultBytes = (plan: Plan, dtype: Dtype = 'float64'): number => plan.groups * plan.length * elemBytes(dtype) * (plan.momentum ? 2 : 1);
+export const resultBytes = (plan: Plan, dtype: Dtype = 'float64'): number =>
+  plan.groups * plan.length * elemBytes(dtype) * (plan.momentum ? 2 : 1);
 
 /** iterations in the plan's cycle-shape table, or 0 when the plan has none (see the kernel's fill) */
 export function shapeSpan(plan: Plan): number {
@@ -129,12 +151,19 @@ function layout(plan: Plan, dtype: Dtype, reserve: boolean): Layout {
   return { lr, mom, params, table, shape, end };
 }
 
-
 /** where one plan's pieces go in a kernel's memory */
 type Place = Pick<Layout, 'lr' | 'mom' | 'params' | 'table' | 'shape'>;
 
 /** Fills one plan into a kernel's memory at `at`; `lr`/`mom` are the rows there, for the overflow check. */
-function fillPlan(k: Kernel, plan: Plan, dtype: Dtype, at: Place, lr: Row[], mom: Row[] | null, checkChunk: Check): void {
+function fillPlan(
+  k: Kernel,
+  plan: Plan,
+  dtype: Dtype,
+  at: Place,
+  lr: Row[],
+  mom: Row[] | null,
+  checkChunk: Check,
+): void {
   const E = elemBytes(dtype);
   const buf = k.memory.buffer;
   new Float64Array(buf, at.params, plan.params.length).set(plan.params);
@@ -142,8 +171,24 @@ function fillPlan(k: Kernel, plan: Plan, dtype: Dtype, at: Place, lr: Row[], mom
   const scratchPtr = align(k.exports.heap_base());
   for (const c of plan.chunks()) {
     if (c.table) new Float64Array(buf, at.table, c.table.length).set(c.table);
-    k.exports.fill(plan.start + c.offset, c.length, plan.totalSize, plan.stepRatio, c.kind, plan.gamma, at.table, c.c0,
-      plan.groups, at.params, at.lr + c.offset * E, mom ? at.mom + c.offset * E : 0, plan.length, scratchPtr, shape, E === 4 ? 1 : 0);
+    k.exports.fill(
+      plan.start + c.offset,
+      c.length,
+      plan.totalSize,
+      plan.stepRatio,
+      c.kind,
+      plan.gamma,
+      at.table,
+      c.c0,
+      plan.groups,
+      at.params,
+      at.lr + c.offset * E,
+      mom ? at.mom + c.offset * E : 0,
+      plan.length,
+      scratchPtr,
+      shape,
+      E === 4 ? 1 : 0,
+    );
     checkChunk(c, lr, mom);
   }
 }
@@ -162,7 +207,11 @@ export function rowsAt(buf: ArrayBufferLike, ptr: number, groups: number, length
 /** the kernel for `bytes`: a memory of its own, or the scratch instance grown to fit */
 function kernelFor(bytes: number, own: boolean): Kernel {
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError('ERR_WINDOW_TOO_LARGE', `the window needs ${bytes} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`, 'length');
+    throw new CyclicLRError(
+      'ERR_WINDOW_TOO_LARGE',
+      `the window needs ${bytes} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`,
+      'length',
+    );
   }
   if (own) return instantiate(bytes);
   const k = scratch();
@@ -179,7 +228,8 @@ export function runWasm(plan: Plan, dtype: Dtype, checkChunk: Check, out?: Rows)
   const G = plan.groups;
   const L = plan.length;
   const reuse = out && out.lr.length > 0 ? owned.get(out.lr[0].buffer) : undefined;
-  const fits = !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum && reuse.dtype === dtype;
+  const fits =
+    !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum && reuse.dtype === dtype;
   const own = fits || resultBytes(plan, dtype) >= OWN_MEMORY_BYTES;
   const lay = fits ? reuse!.layout : layout(plan, dtype, own);
   const k = fits ? reuse!.kernel : kernelFor(lay.end, own);
@@ -241,7 +291,8 @@ export function runManyWasm(plans: Plan[], dtype: Dtype, checkChunk: (i: number)
 export function splitFlat(lr: Row, momentum: Row | null, plans: Plan[], L: number): ManyRows {
   let a = 0;
   let m = 0;
-  const view = (flat: Row, at: number, G: number): Row[] => Array.from({ length: G }, (_, g) => flat.subarray(at + g * L, at + (g + 1) * L));
+  const view = (flat: Row, at: number, G: number): Row[] =>
+    Array.from({ length: G }, (_, g) => flat.subarray(at + g * L, at + (g + 1) * L));
   const rows = plans.map((p) => {
     const r = { lr: view(lr, a, p.groups), momentum: p.momentum && momentum ? view(momentum, m, p.groups) : null };
     a += p.groups * L;

@@ -32,9 +32,17 @@ let base = '';
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(PAGE); return; }
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(PAGE);
+      return;
+    }
     const file = path.join(root, path.normalize(url));
-    if (!file.startsWith(path.join(root, 'dist')) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    if (!file.startsWith(path.join(root, 'dist')) || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end(readFileSync(file));
   });
@@ -48,18 +56,28 @@ describe.skipIf(!can)('in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(base + '/');
+      await page.goto(`${base}/`);
       await page.waitForFunction(() => (window as any).result !== undefined || false, undefined, { timeout: 20_000 });
       const r = await page.evaluate(() => (window as any).result);
       expect(errors).toEqual([]);
       const golden = JSON.parse(readFileSync(path.join(root, 'test/fixtures/golden_public_nofma.json'), 'utf8'))
-        .results.find((x: { id: string }) => x.id === 'pub_exp_basic').lrs.map((row: number[]) => row[0]);
+        .results.find((x: { id: string }) => x.id === 'pub_exp_basic')
+        .lrs.map((row: number[]) => row[0]);
       expect(r.wasm).toEqual(golden);
       expect(r.js).toEqual(golden);
       expect(r.steps).toEqual(golden);

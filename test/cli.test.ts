@@ -17,18 +17,52 @@ const tmp = () => mkdtempSync(path.join(tmpdir(), 'cyclic-lr-cli-'));
 const PY = '/usr/bin/python3';
 const hasNumpy = existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
-const opts = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 7, stepSizeDown: 3, mode: 'triangular2' as const };
-const flags = ['--base-lr', '0.001,0.01', '--max-lr', '0.006,0.1', '--step-size-up', '7', '--step-size-down', '3', '--mode', 'triangular2'];
+const opts = {
+  baseLr: [0.001, 0.01],
+  maxLr: [0.006, 0.1],
+  stepSizeUp: 7,
+  stepSizeDown: 3,
+  mode: 'triangular2' as const,
+};
+const flags = [
+  '--base-lr',
+  '0.001,0.01',
+  '--max-lr',
+  '0.006,0.1',
+  '--step-size-up',
+  '7',
+  '--step-size-down',
+  '3',
+  '--mode',
+  'triangular2',
+];
 
 function sameBits(got: ArrayLike<number>, exp: ArrayLike<number>, what: string): void {
   expect(got.length, what).toBe(exp.length);
-  for (let i = 0; i < exp.length; i++) if (!Object.is(got[i], exp[i])) expect.fail(`${what}[${i}]: ${got[i]} vs ${exp[i]}`);
+  for (let i = 0; i < exp.length; i++)
+    if (!Object.is(got[i], exp[i])) expect.fail(`${what}[${i}]: ${got[i]} vs ${exp[i]}`);
 }
 
 describe('cyclic-lr writes what schedule() computes', () => {
   it('.npy lr [groups, iterations] and --momentum-out, streamed in chunks, equal the in-memory result bit for bit', () => {
     const dir = tmp();
-    const r = run([...flags, '--start', '5', '--iterations', '5500', '--chunk', '1000', '--out', 'lr.npy', '--momentum-out', 'm.npy', '--quiet'], dir);
+    const r = run(
+      [
+        ...flags,
+        '--start',
+        '5',
+        '--iterations',
+        '5500',
+        '--chunk',
+        '1000',
+        '--out',
+        'lr.npy',
+        '--momentum-out',
+        'm.npy',
+        '--quiet',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const exp = schedule(opts, { start: 5, length: 5500 });
@@ -44,7 +78,9 @@ describe('cyclic-lr writes what schedule() computes', () => {
 
   it('--dtype float32 writes <f4, each value Math.fround of the float64', () => {
     const dir = tmp();
-    expect(run([...flags, '--iterations', '300', '--dtype', 'float32', '--out', 'lr.npy', '--quiet'], dir).code).toBe(0);
+    expect(run([...flags, '--iterations', '300', '--dtype', 'float32', '--out', 'lr.npy', '--quiet'], dir).code).toBe(
+      0,
+    );
     const lr = readNpy(readFileSync(path.join(dir, 'lr.npy')));
     expect(lr.descr).toBe('<f4');
     const exp = schedule(opts, { length: 300 });
@@ -63,7 +99,9 @@ describe('cyclic-lr writes what schedule() computes', () => {
     lines.forEach((l, i) => {
       const v = l.split(',').map(Number);
       expect(v[0]).toBe(i);
-      [exp.lr[0][i], exp.lr[1][i], exp.momentum![0][i], exp.momentum![1][i]].forEach((x, k) => expect(Object.is(v[k + 1], x)).toBe(true));
+      [exp.lr[0][i], exp.lr[1][i], exp.momentum![0][i], exp.momentum![1][i]].forEach((x, k) =>
+        expect(Object.is(v[k + 1], x)).toBe(true),
+      );
     });
   });
 
@@ -79,13 +117,39 @@ describe('cyclic-lr writes what schedule() computes', () => {
 
   it('grid → .npz with lr and momentum [configs, groups, iterations] and labels; equals scheduleMany()', () => {
     const dir = tmp();
-    const r = run(['grid', '--base-lr', '0.001,0.01', '--max-lr', '0.1,1', '--mode', 'triangular,exp_range', '--gamma', '0.999',
-      '--step-size-up', '50', '--groups', '2', '--iterations', '3000', '--chunk', '700', '--out', 'g.npz', '--quiet'], dir);
+    const r = run(
+      [
+        'grid',
+        '--base-lr',
+        '0.001,0.01',
+        '--max-lr',
+        '0.1,1',
+        '--mode',
+        'triangular,exp_range',
+        '--gamma',
+        '0.999',
+        '--step-size-up',
+        '50',
+        '--groups',
+        '2',
+        '--iterations',
+        '3000',
+        '--chunk',
+        '700',
+        '--out',
+        'g.npz',
+        '--quiet',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const z = readNpz(readFileSync(path.join(dir, 'g.npz')));
     expect(Object.keys(z)).toEqual(['lr', 'momentum', 'labels']);
-    const { labels, configs } = expandGrid({ gamma: 0.999, stepSizeUp: 50, groups: 2 }, { baseLr: [0.001, 0.01], maxLr: [0.1, 1], mode: ['triangular', 'exp_range'] });
+    const { labels, configs } = expandGrid(
+      { gamma: 0.999, stepSizeUp: 50, groups: 2 },
+      { baseLr: [0.001, 0.01], maxLr: [0.1, 1], mode: ['triangular', 'exp_range'] },
+    );
     const many = scheduleMany(configs, { length: 3000 });
     const lr = readNpy(z.lr);
     expect(lr.shape).toEqual([8, 2, 3000]);
@@ -95,24 +159,51 @@ describe('cyclic-lr writes what schedule() computes', () => {
     const hl = lab.readUInt16LE(8);
     const n = Number(/<U(\d+)/.exec(lab.subarray(10, 10 + hl).toString())![1]);
     const u32 = new Uint32Array(new Uint8Array(lab.subarray(10 + hl)).buffer);
-    const got = Array.from({ length: 8 }, (_, k) => String.fromCodePoint(...u32.subarray(k * n, (k + 1) * n)).replace(/\0+$/, ''));
+    const got = Array.from({ length: 8 }, (_, k) =>
+      String.fromCodePoint(...u32.subarray(k * n, (k + 1) * n)).replace(/\0+$/, ''),
+    );
     expect(got).toEqual(labels);
   });
 
-  it('--config takes options in the library\'s shape; flags override', () => {
+  it("--config takes options in the library's shape; flags override", () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ ...opts, stepSizeUp: 99 }));
-    expect(run(['--config', 'c.json', '--step-size-up', '7', '--iterations', '30', '--out', 'a.json'], dir).code).toBe(0);
+    expect(run(['--config', 'c.json', '--step-size-up', '7', '--iterations', '30', '--out', 'a.json'], dir).code).toBe(
+      0,
+    );
     const j = JSON.parse(readFileSync(path.join(dir, 'a.json'), 'utf8'));
     sameBits(j.lr[1], schedule(opts, { length: 30 }).lr[1], 'lr[1]');
-    writeFileSync(path.join(dir, 'list.json'), JSON.stringify([{ ...opts, label: 'a' }, { ...opts, mode: 'triangular', label: 'b' }]));
+    writeFileSync(
+      path.join(dir, 'list.json'),
+      JSON.stringify([
+        { ...opts, label: 'a' },
+        { ...opts, mode: 'triangular', label: 'b' },
+      ]),
+    );
     expect(run(['grid', '--config', 'list.json', '--iterations', '30', '--out', 'g.json'], dir).code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'g.json'), 'utf8')).labels).toEqual(['a', 'b']);
   });
 
   it('--plot writes an SVG with axes, a title, one path per series, under 200 KB for 1e7 points', () => {
     const dir = tmp();
-    const r = run(['--base-lr', '0.001,0.002,0.003,0.004', '--max-lr', '0.1', '--mode', 'triangular2', '--iterations', '2.5e6', '--out', 'x.npy', '--plot', 'x.svg', '--quiet'], dir);
+    const r = run(
+      [
+        '--base-lr',
+        '0.001,0.002,0.003,0.004',
+        '--max-lr',
+        '0.1',
+        '--mode',
+        'triangular2',
+        '--iterations',
+        '2.5e6',
+        '--out',
+        'x.npy',
+        '--plot',
+        'x.svg',
+        '--quiet',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     const svg = readFileSync(path.join(dir, 'x.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
@@ -126,7 +217,7 @@ describe('cyclic-lr writes what schedule() computes', () => {
     expect(svg).toMatch(/>0\.10?</);
   });
 
-  it('no arguments: PyTorch\'s documentation example as a terminal chart; --help and --version', () => {
+  it("no arguments: PyTorch's documentation example as a terminal chart; --help and --version", () => {
     const dir = tmp();
     const r = run([], dir);
     expect(r.code).toBe(0);
@@ -143,13 +234,19 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
   it.each([
     [['--bogus'], /unknown option '--bogus'/],
     [['--base-lr'], /argument missing/],
-    [['--base-lr', '0.1', '--max-lr', '1', '--step-size-up', '0'], /^cyclic-lr: --step-size-up: stepSizeUp must be a positive finite number, got 0$/m],
+    [
+      ['--base-lr', '0.1', '--max-lr', '1', '--step-size-up', '0'],
+      /^cyclic-lr: --step-size-up: stepSizeUp must be a positive finite number, got 0$/m,
+    ],
     [['--base-lr', '0.1', '--max-lr', 'abc'], /--max-lr must be a number, got "abc"/],
     [['--base-lr', '0.1', '--max-lr', '1', '--iterations', '2.5'], /--iterations must be a whole number/],
     [['--base-lr', '0.1', '--max-lr', '1', '--mode', 'CATS'], /^cyclic-lr: --mode: /m],
     [['--base-lr', '0.1', '--max-lr', '1', '--dtype', 'int8'], /--dtype/],
     [['--base-lr', '0.1', '--max-lr', '1', '--out', 'x.txt'], /must be \.npy, \.csv or \.json/],
-    [['--base-lr', '0.1', '--max-lr', '1', '--mode', 'exp_range', '--gamma', '1.5', '--iterations', '2000'], /^cyclic-lr: --gamma: exp_range: gamma \*\* t overflows at t = 1751/m],
+    [
+      ['--base-lr', '0.1', '--max-lr', '1', '--mode', 'exp_range', '--gamma', '1.5', '--iterations', '2000'],
+      /^cyclic-lr: --gamma: exp_range: gamma \*\* t overflows at t = 1751/m,
+    ],
     [['grid', '--base-lr', '0.1', '--max-lr', '1', '--out', 'g.npz'], /grid needs at least one comma list/],
   ])('%j', (args, message) => {
     const dir = tmp();
@@ -171,7 +268,14 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
 
   it('a full disk (ulimit -f): exit ≠ 0 and no file under the requested name', () => {
     const dir = tmp();
-    const r = spawnSync('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 --out big.npy --quiet`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `ulimit -f 64; exec "${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 --out big.npy --quiet`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(r.status === 0 && r.signal === null).toBe(false);
     expect(existsSync(path.join(dir, 'big.npy'))).toBe(false);
   });
@@ -179,9 +283,30 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
   it('SIGINT mid-write: exit 130, the existing file untouched, no temporary file left', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'big.npy'), 'old');
-    const child = spawn(process.execPath, [CLI, '--base-lr', '0.1', '--max-lr', '1', '--groups', '4', '--iterations', '2e8', '--chunk', '100000', '--out', 'big.npy', '--quiet'], { cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--base-lr',
+        '0.1',
+        '--max-lr',
+        '1',
+        '--groups',
+        '4',
+        '--iterations',
+        '2e8',
+        '--chunk',
+        '100000',
+        '--out',
+        'big.npy',
+        '--quiet',
+      ],
+      { cwd: dir },
+    );
     let err = '';
-    child.stderr.on('data', (d) => { err += d; });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('exit', (c) => r(c)));
@@ -193,7 +318,26 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
 
   it('SIGKILL mid-write: no file under the requested name', async () => {
     const dir = tmp();
-    const child = spawn(process.execPath, [CLI, '--base-lr', '0.1', '--max-lr', '1', '--groups', '4', '--iterations', '2e8', '--chunk', '100000', '--out', 'big.npy', '--quiet'], { cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--base-lr',
+        '0.1',
+        '--max-lr',
+        '1',
+        '--groups',
+        '4',
+        '--iterations',
+        '2e8',
+        '--chunk',
+        '100000',
+        '--out',
+        'big.npy',
+        '--quiet',
+      ],
+      { cwd: dir },
+    );
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
@@ -205,15 +349,54 @@ describe.skipIf(!hasNumpy)('NumPy reads the outputs as they are, equal to the Py
   it('np.load of .npy, .npz and np.loadtxt of .csv', () => {
     const dir = tmp();
     // pub_groups_lists: 3 groups, lists, triangular2, asymmetric steps (golden: 40 iterations)
-    const f = ['--base-lr', '0.01,0.02,0.03', '--max-lr', '0.1,0.2,0.3', '--step-size-up', '4', '--step-size-down', '2', '--mode', 'triangular2',
-      '--base-momentum', '0.8,0.85,0.7', '--max-momentum', '0.9,0.95,0.99', '--iterations', '40'];
+    const f = [
+      '--base-lr',
+      '0.01,0.02,0.03',
+      '--max-lr',
+      '0.1,0.2,0.3',
+      '--step-size-up',
+      '4',
+      '--step-size-down',
+      '2',
+      '--mode',
+      'triangular2',
+      '--base-momentum',
+      '0.8,0.85,0.7',
+      '--max-momentum',
+      '0.9,0.95,0.99',
+      '--iterations',
+      '40',
+    ];
     const golden = fileURLToPath(new URL('./fixtures/golden_public_nofma.json', import.meta.url));
     const cases = fileURLToPath(new URL('./fixtures/cases_public.json', import.meta.url));
     const kw = JSON.parse(readFileSync(cases, 'utf8')).find((c: { id: string }) => c.id === 'pub_groups_lists').kwargs;
-    expect([kw.base_momentum, kw.max_momentum]).toEqual([[0.8, 0.85, 0.7], [0.9, 0.95, 0.99]]);
+    expect([kw.base_momentum, kw.max_momentum]).toEqual([
+      [0.8, 0.85, 0.7],
+      [0.9, 0.95, 0.99],
+    ]);
     expect(run([...f, '--out', 'lr.npy', '--momentum-out', 'm.npy', '--quiet'], dir).code).toBe(0);
     expect(run([...f, '--out', 's.csv', '--quiet'], dir).code).toBe(0);
-    expect(run(['grid', '--base-lr', '0.01', '--max-lr', '0.1', '--step-size-up', '3', '--mode', 'triangular2,triangular', '--iterations', '40', '--out', 'g.npz', '--quiet'], dir).code).toBe(0);
+    expect(
+      run(
+        [
+          'grid',
+          '--base-lr',
+          '0.01',
+          '--max-lr',
+          '0.1',
+          '--step-size-up',
+          '3',
+          '--mode',
+          'triangular2,triangular',
+          '--iterations',
+          '40',
+          '--out',
+          'g.npz',
+          '--quiet',
+        ],
+        dir,
+      ).code,
+    ).toBe(0);
     const py = `
 import json, numpy as np
 g = {r['id']: r for r in json.load(open(${JSON.stringify(golden)}))['results']}
@@ -236,11 +419,21 @@ print('numpy: all equal')`;
   });
 });
 
-if (!hasNumpy) console.log('NumPy read-back tests skipped: Debian python3-numpy is not installed (apt-get install -y python3-numpy)');
+if (!hasNumpy)
+  console.log(
+    'NumPy read-back tests skipped: Debian python3-numpy is not installed (apt-get install -y python3-numpy)',
+  );
 
 describe('cyclic-lr on a pipe', () => {
   it('a reader that closes early (`| head`) ends the command quietly with exit 0', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 | head -2; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 | head -2; exit \${PIPESTATUS[0]}`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout).toBe('iteration,lr_0,momentum_0\n0,0.1,0.9\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -36,7 +36,13 @@ const STATEFUL_ONLY: Record<string, string> = {
   test_cosine_then_cyclic: 'another scheduler drives the groups first',
 };
 
-interface Expect { t: number; lr: number[]; lrFma: number[]; mom: number[] | null; momFma: number[] | null }
+interface Expect {
+  t: number;
+  lr: number[];
+  lrFma: number[];
+  mom: number[] | null;
+  momFma: number[] | null;
+}
 
 /** The records of a case that a dense window can express, with the values PyTorch gave there. */
 function denseRecords({ c, gold, nofma }: Entry): Expect[] {
@@ -48,17 +54,24 @@ function denseRecords({ c, gold, nofma }: Entry): Expect[] {
   const initial: number[] | null = c.optimizer?.initial_lr ? dec(c.optimizer.initial_lr) : null;
   // resuming in torch 1.13 floors momentum at the group's current momentum (semantics §5); latest: baseMomentum
   const conf = Array.isArray(kw.base_momentum) ? kw.base_momentum : new Array(G).fill(kw.base_momentum ?? 0.8);
-  const momentumComparable = !gold.derived?.base_momentums || gold.derived.base_momentums.every((v: number, g: number) => Object.is(dec(v), conf[g]));
+  const momentumComparable =
+    !gold.derived?.base_momentums ||
+    gold.derived.base_momentums.every((v: number, g: number) => Object.is(dec(v), conf[g]));
   return recordIndices(gold).flatMap((i, r) => {
     const t = trace[i];
     if (!Number.isSafeInteger(t) || t < 0) return []; // step(epoch) to a fractional or negative epoch
     // the constructor's step uses group.initialLr as base_lr (PyTorch issue 21965): stateful only
     if (r === 0 && initial && !initial.every((v, g) => Object.is(v, base[g]))) return [];
     const withMom = cm && gold.momentums !== null && momentumComparable;
-    return [{
-      t, lr: dec(nofma.lrs[r]), lrFma: dec(gold.lrs[r]),
-      mom: withMom ? dec(nofma.momentums![r]) : null, momFma: withMom ? dec(gold.momentums![r]) : null,
-    }];
+    return [
+      {
+        t,
+        lr: dec(nofma.lrs[r]),
+        lrFma: dec(gold.lrs[r]),
+        mom: withMom ? dec(nofma.momentums![r]) : null,
+        momFma: withMom ? dec(gold.momentums![r]) : null,
+      },
+    ];
   });
 }
 
@@ -70,14 +83,19 @@ function compare(got: number, exp: number, fma: number, what: string): void {
 for (const suite of ['public', 'pytorch_suite'] as const) {
   const entries = loadSuite(suite);
   describe(`schedule(options, window) equals PyTorch bit for bit on the ${suite} goldens`, () => {
-    const valueCases = entries.filter((e) => !DENSE_ERRORS[e.c.id] && !STATEFUL_ONLY[e.c.id]
-      && !e.c.tags.includes('version_sensitive') && !(e.c.optimizer?.kind?.startsWith('adam') && (e.c.kwargs.cycle_momentum ?? true)));
+    const valueCases = entries.filter(
+      (e) =>
+        !DENSE_ERRORS[e.c.id] &&
+        !STATEFUL_ONLY[e.c.id] &&
+        !e.c.tags.includes('version_sensitive') &&
+        !(e.c.optimizer?.kind?.startsWith('adam') && (e.c.kwargs.cycle_momentum ?? true)),
+    );
     it.each(valueCases.map((e) => [e.c.id, e] as const))('%s', (_id, e) => {
       const { c, gold } = e;
       const G = c.groups ?? 1;
       const opts: Record<string, any> = { ...camelOptions(c.kwargs, c.scale_fn), groups: G };
       delete opts.lastEpoch;
-      let recs = denseRecords(e);
+      const recs = denseRecords(e);
       expect(recs.length).toBeGreaterThan(0);
       // triangular2 past cycle 1024: PyTorch raises OverflowError; cyclic-lr continues with scale 0 (lr = base_lr)
       const tri2Overflow = gold.error?.type === 'OverflowError' && opts.mode === 'triangular2';
@@ -85,7 +103,13 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
         expect(gold.error.type, 'an exp_range overflow is the only error a dense window meets').toBe('OverflowError');
         const tErr = epochTrace(c)[gold.error.at! + 1];
         for (const backend of BACKENDS) {
-          const thrown = (() => { try { schedule(opts as any, { start: 0, length: tErr + 1, backend }); } catch (x) { return x; } })();
+          const thrown = (() => {
+            try {
+              schedule(opts as any, { start: 0, length: tErr + 1, backend });
+            } catch (x) {
+              return x;
+            }
+          })();
           expect(thrown).toBeInstanceOf(CyclicLRError);
           expect((thrown as CyclicLRError).code).toBe('ERR_OVERFLOW');
           expect(() => schedule(opts as any, { start: 0, length: tErr, backend })).not.toThrow();
@@ -93,7 +117,8 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
       }
       const lo = Math.min(...recs.map((r) => r.t));
       const hi = Math.max(...recs.map((r) => r.t));
-      const windows = hi - lo < 5_000_000 ? [{ start: lo, length: hi - lo + 1 }] : recs.map((r) => ({ start: r.t, length: 1 }));
+      const windows =
+        hi - lo < 5_000_000 ? [{ start: lo, length: hi - lo + 1 }] : recs.map((r) => ({ start: r.t, length: 1 }));
       if (tri2Overflow) windows.push({ start: epochTrace(c)[gold.error!.at! + 1], length: 4 }); // cycle ≥ 1025
       for (const backend of BACKENDS) {
         for (const w of windows) {
@@ -102,7 +127,13 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
           for (const rec of recs.filter((r) => r.t >= w.start && r.t < w.start + w.length)) {
             for (let g = 0; g < G; g++) {
               compare(res.lr[g][rec.t - w.start], rec.lr[g], rec.lrFma[g], `[${backend}] lr[${g}] at t=${rec.t}`);
-              if (rec.mom) compare(res.momentum![g][rec.t - w.start], rec.mom[g], rec.momFma![g], `[${backend}] momentum[${g}] at t=${rec.t}`);
+              if (rec.mom)
+                compare(
+                  res.momentum![g][rec.t - w.start],
+                  rec.mom[g],
+                  rec.momFma![g],
+                  `[${backend}] momentum[${g}] at t=${rec.t}`,
+                );
             }
           }
           if (tri2Overflow && w.length === 4) {
@@ -123,7 +154,13 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
       const opts: Record<string, any> = { ...camelOptions(e.c.kwargs, e.c.scale_fn), groups: e.c.groups ?? 1 };
       delete opts.lastEpoch;
       for (const backend of BACKENDS) {
-        const thrown = (() => { try { schedule(opts as any, { length: Math.max(1, e.c.N), backend }); } catch (x) { return x; } })();
+        const thrown = (() => {
+          try {
+            schedule(opts as any, { length: Math.max(1, e.c.N), backend });
+          } catch (x) {
+            return x;
+          }
+        })();
         expect(thrown).toBeInstanceOf(CyclicLRError);
         expect((thrown as CyclicLRError).code).toBe(DENSE_ERRORS[id]);
       }
@@ -133,7 +170,9 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
       const known = new Set([...Object.keys(DENSE_ERRORS), ...Object.keys(STATEFUL_ONLY)]);
       const rest = entries.filter((e) => !known.has(e.c.id) && !valueCases.includes(e));
       // only version-sensitive cases (1.13 behaviour the latest PyTorch changed) are left to the stateful tests
-      expect(rest.every((e) => e.c.tags.includes('version_sensitive') || e.c.optimizer?.kind?.startsWith('adam'))).toBe(true);
+      expect(rest.every((e) => e.c.tags.includes('version_sensitive') || e.c.optimizer?.kind?.startsWith('adam'))).toBe(
+        true,
+      );
     });
   });
 }

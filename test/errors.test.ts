@@ -4,7 +4,12 @@ import { schedule, CyclicLRError, type CyclicLRErrorCode } from '../src/index.js
 
 const ok = { baseLr: 0.001, maxLr: 0.006, stepSizeUp: 4 };
 const thrown = (f: () => unknown): CyclicLRError => {
-  try { f(); } catch (e) { if (e instanceof CyclicLRError) return e; throw e; }
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CyclicLRError) return e;
+    throw e;
+  }
   throw new Error('did not throw');
 };
 
@@ -17,39 +22,127 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
   ['stepSizeUp a string', { ...ok, stepSizeUp: '4' }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeUp'],
   ['stepSizeDown negative', { ...ok, stepSizeDown: -1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeDown'],
   ['stepSizeDown -Infinity', { ...ok, stepSizeDown: -Infinity }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeDown'],
-  ['up + down overflows', { ...ok, stepSizeUp: 1.7e308, stepSizeDown: 1.7e308 }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeUp + stepSizeDown'],
-  ['step_ratio underflows', { ...ok, stepSizeUp: 5e-324, stepSizeDown: 1e10 }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeUp / (stepSizeUp + stepSizeDown)'],
+  [
+    'up + down overflows',
+    { ...ok, stepSizeUp: 1.7e308, stepSizeDown: 1.7e308 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'stepSizeUp + stepSizeDown',
+  ],
+  [
+    'step_ratio underflows',
+    { ...ok, stepSizeUp: 5e-324, stepSizeDown: 1e10 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'stepSizeUp / (stepSizeUp + stepSizeDown)',
+  ],
   ['baseLr missing', { maxLr: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
   ['maxLr missing', { baseLr: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr'],
   ['baseLr NaN', { ...ok, baseLr: NaN }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
   ['maxLr Infinity', { ...ok, maxLr: Infinity }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr'],
   ['maxLr list item NaN', { ...ok, maxLr: [1, NaN] }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr[1]'],
-  ['maxLr - baseLr overflows', { ...ok, baseLr: -1.7e308, maxLr: 1.7e308 }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr - baseLr'],
+  [
+    'maxLr - baseLr overflows',
+    { ...ok, baseLr: -1.7e308, maxLr: 1.7e308 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr - baseLr',
+  ],
   ['empty list', { ...ok, baseLr: [] }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
-  ['list length ≠ other list', { ...ok, baseLr: [0.1, 0.2], maxLr: [1, 2, 3] }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr'],
+  [
+    'list length ≠ other list',
+    { ...ok, baseLr: [0.1, 0.2], maxLr: [1, 2, 3] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr',
+  ],
   ['list length ≠ groups', { ...ok, baseLr: [0.1, 0.2], groups: 3 }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
   ['groups 0', { ...ok, groups: 0 }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
   ['groups 1.5', { ...ok, groups: 1.5 }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
   ['groups 1e12 (before allocating)', { ...ok, groups: 1e12 }, { length: 0 }, 'ERR_INVALID_OPTION', 'groups'],
-  ['momentum list wrong length, cycleMomentum false', { ...ok, cycleMomentum: false, baseMomentum: [0.8, 0.8], groups: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseMomentum'],
-  ['maxMomentum NaN, cycleMomentum false', { ...ok, cycleMomentum: false, maxMomentum: NaN }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxMomentum'],
+  [
+    'momentum list wrong length, cycleMomentum false',
+    { ...ok, cycleMomentum: false, baseMomentum: [0.8, 0.8], groups: 1 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseMomentum',
+  ],
+  [
+    'maxMomentum NaN, cycleMomentum false',
+    { ...ok, cycleMomentum: false, maxMomentum: NaN },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxMomentum',
+  ],
   ['mode invalid', { ...ok, mode: 'CATS' }, { length: 4 }, 'ERR_INVALID_OPTION', 'mode'],
   ['mode not a string', { ...ok, mode: 3 }, { length: 4 }, 'ERR_INVALID_OPTION', 'mode'],
   ['gamma NaN', { ...ok, mode: 'exp_range', gamma: NaN }, { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
   ['scaleMode bogus', { ...ok, scaleMode: 'bogus' }, { length: 4 }, 'ERR_INVALID_OPTION', 'scaleMode'],
-  ['scaleMode Cycle (case)', { ...ok, scaleFn: () => 1, scaleMode: 'Cycle' }, { length: 4 }, 'ERR_INVALID_OPTION', 'scaleMode'],
+  [
+    'scaleMode Cycle (case)',
+    { ...ok, scaleFn: () => 1, scaleMode: 'Cycle' },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'scaleMode',
+  ],
   ['scaleFn not a function', { ...ok, scaleFn: 0.5 }, { length: 4 }, 'ERR_INVALID_OPTION', 'scaleFn'],
   ['cycleMomentum not boolean', { ...ok, cycleMomentum: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'cycleMomentum'],
   ['unknown option', { ...ok, stepsizeUp: 4 }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepsizeUp'],
   ['options not an object', null, { length: 4 }, 'ERR_INVALID_OPTION', 'options'],
-  ['getter that throws', Object.defineProperty({ ...ok }, 'gamma', { enumerable: true, get() { throw new Error('boom'); } }), { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
+  [
+    'getter that throws',
+    Object.defineProperty({ ...ok }, 'gamma', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    }),
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'gamma',
+  ],
   ['scaleFn returns NaN', { ...ok, scaleFn: () => NaN }, { length: 4 }, 'ERR_SCALE_FN', 'scaleFn'],
   ['scaleFn returns a string', { ...ok, scaleFn: () => '1' }, { length: 4 }, 'ERR_SCALE_FN', 'scaleFn'],
-  ['scaleFn throws', { ...ok, scaleFn: () => { throw new Error('no'); } }, { length: 4 }, 'ERR_SCALE_FN', 'scaleFn'],
-  ['scaleFn overflows the lr', { ...ok, baseLr: 1e308, maxLr: 1.7e308, scaleFn: () => 1e10 }, { length: 4 }, 'ERR_OVERFLOW', 'maxLr'],
-  ['exp_range gamma ** t overflows', { ...ok, mode: 'exp_range', gamma: 1.5 }, { length: 1800 }, 'ERR_OVERFLOW', 'gamma'],
-  ['exp_range lr overflows', { ...ok, baseLr: 1, maxLr: 1e300, mode: 'exp_range', gamma: 1.5 }, { length: 1700 }, 'ERR_OVERFLOW', 'maxLr'],
-  ['total_size tiny: last_epoch / total_size overflows', { ...ok, stepSizeUp: 1e-310 }, { start: 2 ** 40, length: 1 }, 'ERR_OVERFLOW', 'stepSizeUp'],
+  [
+    'scaleFn throws',
+    {
+      ...ok,
+      scaleFn: () => {
+        throw new Error('no');
+      },
+    },
+    { length: 4 },
+    'ERR_SCALE_FN',
+    'scaleFn',
+  ],
+  [
+    'scaleFn overflows the lr',
+    { ...ok, baseLr: 1e308, maxLr: 1.7e308, scaleFn: () => 1e10 },
+    { length: 4 },
+    'ERR_OVERFLOW',
+    'maxLr',
+  ],
+  [
+    'exp_range gamma ** t overflows',
+    { ...ok, mode: 'exp_range', gamma: 1.5 },
+    { length: 1800 },
+    'ERR_OVERFLOW',
+    'gamma',
+  ],
+  [
+    'exp_range lr overflows',
+    { ...ok, baseLr: 1, maxLr: 1e300, mode: 'exp_range', gamma: 1.5 },
+    { length: 1700 },
+    'ERR_OVERFLOW',
+    'maxLr',
+  ],
+  [
+    'total_size tiny: last_epoch / total_size overflows',
+    { ...ok, stepSizeUp: 1e-310 },
+    { start: 2 ** 40, length: 1 },
+    'ERR_OVERFLOW',
+    'stepSizeUp',
+  ],
   ['window missing', ok, undefined, 'ERR_INVALID_WINDOW', 'window'],
   ['length missing', ok, {}, 'ERR_INVALID_WINDOW', 'length'],
   ['length negative', ok, { length: -1 }, 'ERR_INVALID_WINDOW', 'length'],
@@ -67,7 +160,10 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
 describe('schedule() refuses bad input with a typed CyclicLRError', () => {
   for (const backend of ['wasm', 'js'] as const) {
     it.each(CASES)(`[${backend}] %s`, (_what, options, window, code, key) => {
-      const w = window && typeof window === 'object' && 'length' in window && !('backend' in window) ? { ...window, backend } : window;
+      const w =
+        window && typeof window === 'object' && 'length' in window && !('backend' in window)
+          ? { ...window, backend }
+          : window;
       const e = thrown(() => schedule(options, w));
       expect(e.code).toBe(code);
       expect(e.key).toBe(key);
@@ -83,8 +179,13 @@ describe('schedule() refuses bad input with a typed CyclicLRError', () => {
   });
 
   it('accepts what PyTorch accepts: inverted and equal bounds, negative lrs, scale values outside [0, 1]', () => {
-    for (const o of [{ baseLr: 0.5, maxLr: 0.05 }, { baseLr: 0.1, maxLr: 0.1 }, { baseLr: -1, maxLr: -0.5 },
-      { baseLr: 0.1, maxLr: 1, scaleFn: () => 1.5 }, { baseLr: 0.1, maxLr: 1, scaleFn: () => -0.25 }]) {
+    for (const o of [
+      { baseLr: 0.5, maxLr: 0.05 },
+      { baseLr: 0.1, maxLr: 0.1 },
+      { baseLr: -1, maxLr: -0.5 },
+      { baseLr: 0.1, maxLr: 1, scaleFn: () => 1.5 },
+      { baseLr: 0.1, maxLr: 1, scaleFn: () => -0.25 },
+    ]) {
       const { lr } = schedule({ ...o, stepSizeUp: 2 }, { length: 10 });
       expect(lr[0].every(Number.isFinite)).toBe(true);
     }

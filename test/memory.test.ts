@@ -11,8 +11,18 @@ describe('memory stays bounded', () => {
     const call = (k: number) => {
       const length = (k * 7919) % 2000;
       const groups = 1 + (k % 4);
-      return schedule({ baseLr: 0.001, maxLr: 0.006, stepSizeUp: 1 + (k % 50), mode: modes[k % 3], gamma: 0.999, groups, cycleMomentum: k % 2 === 0 },
-        { start: k * 13, length, backend: k % 5 === 0 ? 'js' : 'wasm' });
+      return schedule(
+        {
+          baseLr: 0.001,
+          maxLr: 0.006,
+          stepSizeUp: 1 + (k % 50),
+          mode: modes[k % 3],
+          gamma: 0.999,
+          groups,
+          cycleMomentum: k % 2 === 0,
+        },
+        { start: k * 13, length, backend: k % 5 === 0 ? 'js' : 'wasm' },
+      );
     };
     for (let k = 0; k < 5000; k++) call(k);
     gc?.();
@@ -25,7 +35,9 @@ describe('memory stays bounded', () => {
     }
     gc?.();
     const grown = rssMiB() - before;
-    console.log(`RSS before ${before.toFixed(0)} MiB, grown ${grown.toFixed(0)} MiB over 100,000 calls${gc ? ' (after gc)' : ''}`);
+    console.log(
+      `RSS before ${before.toFixed(0)} MiB, grown ${grown.toFixed(0)} MiB over 100,000 calls${gc ? ' (after gc)' : ''}`,
+    );
     expect(Number.isFinite(sum)).toBe(true);
     expect(grown).toBeLessThan(160);
   });

@@ -15,7 +15,8 @@ function sameBits(a: ScheduleResult, b: ScheduleResult): string | null {
   if (ra.length !== rb.length) return `row counts ${ra.length} vs ${rb.length}`;
   for (let k = 0; k < ra.length; k++) {
     if (ra[k].length !== rb[k].length) return `row ${k} lengths`;
-    for (let i = 0; i < ra[k].length; i++) if (!Object.is(ra[k][i], rb[k][i])) return `row ${k} [${i}]: ${ra[k][i]} vs ${rb[k][i]}`;
+    for (let i = 0; i < ra[k].length; i++)
+      if (!Object.is(ra[k][i], rb[k][i])) return `row ${k} [${i}]: ${ra[k][i]} vs ${rb[k][i]}`;
   }
   return null;
 }
@@ -40,7 +41,7 @@ describe('backend wasm ≡ backend js, bit for bit', () => {
     );
   });
 
-  it('on long windows of whole cycle lengths (the kernel\'s cycle-shape tables), across powers of two of the cycle', () => {
+  it("on long windows of whole cycle lengths (the kernel's cycle-shape tables), across powers of two of the cycle", () => {
     const arb = fc.record({
       up: fc.integer({ min: 1, max: 400 }),
       down: fc.integer({ min: 0, max: 400 }),
@@ -60,8 +61,15 @@ describe('backend wasm ≡ backend js, bit for bit', () => {
         const c = Math.max(0, Math.min(2 ** a.k + a.dc, Math.floor((2 ** 53 - 1 - length) / total) - 1));
         const start = c * total + Math.floor(a.r * total);
         const options = {
-          baseLr: a.unit ? 0 : 0.001, maxLr: a.unit ? 1 : 0.006, stepSizeUp: a.up, stepSizeDown: a.down, mode: a.mode, gamma: 0.9999, groups: a.groups,
-          scaleFn: a.custom ? (x: number) => 1 / (1 + (x % 7)) : null, scaleMode: a.custom ?? 'cycle',
+          baseLr: a.unit ? 0 : 0.001,
+          maxLr: a.unit ? 1 : 0.006,
+          stepSizeUp: a.up,
+          stepSizeDown: a.down,
+          mode: a.mode,
+          gamma: 0.9999,
+          groups: a.groups,
+          scaleFn: a.custom ? (x: number) => 1 / (1 + (x % 7)) : null,
+          scaleMode: a.custom ?? 'cycle',
         } as any;
         const w = outcome(() => schedule(options, { start, length }));
         const j = outcome(() => schedule(options, { start, length, backend: 'js' }));
@@ -77,10 +85,15 @@ describe('backend wasm ≡ backend js, bit for bit', () => {
 
   it('a window split in two equals the whole window (chunk and block boundaries, offsets)', () => {
     fc.assert(
-      fc.property(configArb, fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 140_000 }), fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.property(
+        configArb,
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 140_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
         ({ options }, start, length, cut) => {
           const opts = { ...options, groups: Math.min(options.groups, 3) } as any;
-          if (Array.isArray(opts.baseLr)) for (const k of ['baseLr', 'maxLr', 'baseMomentum', 'maxMomentum']) opts[k] = opts[k].slice(0, opts.groups);
+          if (Array.isArray(opts.baseLr))
+            for (const k of ['baseLr', 'maxLr', 'baseMomentum', 'maxMomentum']) opts[k] = opts[k].slice(0, opts.groups);
           const whole = outcome(() => schedule(opts, { start, length }));
           if (!whole.ok) return;
           const k = Math.floor(cut * length);
@@ -92,7 +105,8 @@ describe('backend wasm ≡ backend js, bit for bit', () => {
               if (!Object.is(row[i], v)) expect.fail(`lr[${g}][${i}]: ${row[i]} vs ${v}`);
             }
           });
-        }),
+        },
+      ),
       { numRuns: 60, seed: SEED },
     );
   });

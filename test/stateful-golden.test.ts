@@ -2,7 +2,18 @@
 // getLastLr(), group lr and momentum at every record; resume, step(epoch), state_dict round trips, load_state.
 import { describe, expect, it } from 'vitest';
 import { CyclicLR, CyclicLRError, schedule, type CyclicLRErrorCode } from '../src/index.js';
-import { camelOptions, constructions, dec, epochTrace, jumpsOf, loadSuite, makeOptimizer, recordIndices, ulpDiff, type Entry } from './helpers/oracle.js';
+import {
+  camelOptions,
+  constructions,
+  dec,
+  epochTrace,
+  jumpsOf,
+  loadSuite,
+  makeOptimizer,
+  recordIndices,
+  ulpDiff,
+  type Entry,
+} from './helpers/oracle.js';
 
 const BACKENDS = ['wasm', 'js'] as const;
 
@@ -35,36 +46,66 @@ const STEP_ERRORS: Record<string, { at: number; code: CyclicLRErrorCode }> = {
 const LATEST_ONLY = new Set(['test_cycle_lr_cycle_momentum_fail_with_momentumless_optimizer__1_13']);
 
 /** state_dict keys whose 1.13 values are also the latest PyTorch's */
-const COMMON_KEYS = ['max_lrs', 'total_size', 'step_ratio', 'mode', 'gamma', 'scale_mode', 'cycle_momentum',
-  'base_momentums', 'max_momentums', 'base_lrs', 'last_epoch', '_step_count', '_last_lr'];
+const COMMON_KEYS = [
+  'max_lrs',
+  'total_size',
+  'step_ratio',
+  'mode',
+  'gamma',
+  'scale_mode',
+  'cycle_momentum',
+  'base_momentums',
+  'max_momentums',
+  'base_lrs',
+  'last_epoch',
+  '_step_count',
+  '_last_lr',
+];
 
 function same(got: unknown, exp: number, fma: number, what: string): void {
   if (typeof got !== 'number' || !Object.is(got, exp)) expect.fail(`${what}: expected ${exp} got ${String(got)}`);
   if (ulpDiff(got as number, fma) > 1) expect.fail(`${what}: more than 1 ulp from the FMA golden ${fma}`);
 }
 
-interface Rec { lr: number[]; lrF: number[]; glr: number[]; glrF: number[]; mom: number[] | null; momF: number[] | null }
+interface Rec {
+  lr: number[];
+  lrF: number[];
+  glr: number[];
+  glrF: number[];
+  mom: number[] | null;
+  momF: number[] | null;
+}
 
 function records({ gold, nofma }: Entry): Map<number, Rec> {
   const m = new Map<number, Rec>();
   recordIndices(gold).forEach((i, r) => {
     m.set(i, {
-      lr: dec(nofma.lrs[r]), lrF: dec(gold.lrs[r]),
-      glr: dec((nofma.group_lrs ?? nofma.lrs)[r]), glrF: dec((gold.group_lrs ?? gold.lrs)[r]),
-      mom: nofma.momentums ? dec(nofma.momentums[r]) : null, momF: gold.momentums ? dec(gold.momentums[r]) : null,
+      lr: dec(nofma.lrs[r]),
+      lrF: dec(gold.lrs[r]),
+      glr: dec((nofma.group_lrs ?? nofma.lrs)[r]),
+      glrF: dec((gold.group_lrs ?? gold.lrs)[r]),
+      mom: nofma.momentums ? dec(nofma.momentums[r]) : null,
+      momF: gold.momentums ? dec(gold.momentums[r]) : null,
     });
   });
   return m;
 }
 
-function checkRecord(s: CyclicLR, opt: { paramGroups: Record<string, any>[] }, rec: Rec, i: number, groupsToo: boolean): void {
+function checkRecord(
+  s: CyclicLR,
+  opt: { paramGroups: Record<string, any>[] },
+  rec: Rec,
+  i: number,
+  groupsToo: boolean,
+): void {
   const got = s.getLastLr();
   expect(Array.isArray(got)).toBe(true);
   rec.lr.forEach((v, g) => same(got[g], v, rec.lrF[g], `getLastLr()[${g}] at i=${i}`));
   if (!groupsToo) return;
   opt.paramGroups.forEach((grp, g) => {
     same(grp.lr, rec.glr[g], rec.glrF[g], `paramGroups[${g}].lr at i=${i}`);
-    if (rec.mom && rec.mom[g] !== null) same(grp.momentum, rec.mom[g], rec.momF![g], `paramGroups[${g}].momentum at i=${i}`);
+    if (rec.mom && rec.mom[g] !== null)
+      same(grp.momentum, rec.mom[g], rec.momF![g], `paramGroups[${g}].momentum at i=${i}`);
   });
 }
 
@@ -84,14 +125,23 @@ function replay(e: Entry, backend: 'wasm' | 'js'): void {
   for (const k of constructions(c)) {
     const o = { ...camelOptions(k.kw, k.fn), backend };
     if (ce && ce.who === k.who) {
-      const thrown = (() => { try { new CyclicLR(opt, o as any); } catch (x) { return x; } })();
+      const thrown = (() => {
+        try {
+          new CyclicLR(opt, o as any);
+        } catch (x) {
+          return x;
+        }
+      })();
       expect(thrown).toBeInstanceOf(CyclicLRError);
       expect((thrown as CyclicLRError).code).toBe(ce.code);
       return;
     }
     const s = new CyclicLR(opt, o as any);
     if (k.who === 'A') for (let j = 0; j < Number(c.resume.pre_steps); j++) s.step();
-    if (k.who === 'S') { S = s; for (let j = 0; j < Number(c.load_state.steps ?? 0); j++) s.step(); }
+    if (k.who === 'S') {
+      S = s;
+      for (let j = 0; j < Number(c.load_state.steps ?? 0); j++) s.step();
+    }
     if (k.who === 'B') B = s;
   }
   expect(ce, 'the constructor should have thrown').toBeUndefined();
@@ -112,22 +162,34 @@ function replay(e: Entry, backend: 'wasm' | 'js'): void {
       // cycle ≥ 1025: scale 1 / 2 ** 1024 = 0, so lr = base_lr and momentum = max_momentum
       expect(Math.floor(1 + trace[i] / gold.derived.total_size)).toBeGreaterThanOrEqual(1025);
       sched.getLastLr().forEach((v, g) => expect(Object.is(v, dec(gold.derived.base_lrs[g]))).toBe(true));
-      if (gold.derived.cycle_momentum) opt.paramGroups.forEach((grp, g) => expect(Object.is(grp.momentum, dec(gold.derived.max_momentums[g]))).toBe(true));
+      if (gold.derived.cycle_momentum)
+        opt.paramGroups.forEach((grp, g) =>
+          expect(Object.is(grp.momentum, dec(gold.derived.max_momentums[g]))).toBe(true),
+        );
     }
     if (c.state_dict_at === i) captured = capture(sched, e, i);
     if (i <= until) {
-      recs.get(i + 1)!.glr.forEach((v, g) => { opt.paramGroups[g].lr = v; }); // the pre-scheduler steps instead
+      recs.get(i + 1)!.glr.forEach((v, g) => {
+        opt.paramGroups[g].lr = v;
+      }); // the pre-scheduler steps instead
       continue;
     }
     if (se && i === se.at) {
       const before = sched.getLastLr();
-      const thrown = (() => { try { jumps.has(i) ? sched.step(jumps.get(i)) : sched.step(); } catch (x) { return x; } })();
+      const thrown = (() => {
+        try {
+          jumps.has(i) ? sched.step(jumps.get(i)) : sched.step();
+        } catch (x) {
+          return x;
+        }
+      })();
       expect(thrown).toBeInstanceOf(CyclicLRError);
       expect((thrown as CyclicLRError).code).toBe(se.code);
       // as PyTorch: lastEpoch moved, lr / momentum / getLastLr() unchanged
       expect(sched.lastEpoch).toBe(trace[i + 1]);
       expect(sched.getLastLr()).toEqual(before);
-      if (gold.error && gold.final) { // PyTorch raised here too: its final state is ours
+      if (gold.error && gold.final) {
+        // PyTorch raised here too: its final state is ours
         expect(sched.lastEpoch).toBe(dec(gold.final.last_epoch));
         dec<number[]>(gold.final.lrs).forEach((v, g) => expect(Object.is(opt.paramGroups[g].lr, v)).toBe(true));
       }
@@ -140,7 +202,8 @@ function replay(e: Entry, backend: 'wasm' | 'js'): void {
   if (c.state_dict_at === c.N) captured = capture(sched, e, c.N);
   if (captured) {
     continueFrom(e, captured.at, captured.own, backend, 'own stateDict() JSON');
-    if (gold.state_dict?.state) continueFrom(e, captured.at, JSON.stringify(gold.state_dict.state), backend, 'torch 1.13 state_dict JSON');
+    if (gold.state_dict?.state)
+      continueFrom(e, captured.at, JSON.stringify(gold.state_dict.state), backend, 'torch 1.13 state_dict JSON');
   }
 }
 
@@ -185,8 +248,20 @@ for (const suite of ['public', 'pytorch_suite'] as const) {
 
 describe('the stateful path equals the dense path', () => {
   it('steps of a fresh scheduler equal schedule() over the same iterations, lr and momentum', () => {
-    const options = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 7, stepSizeDown: 3.5, mode: 'exp_range' as const, gamma: 0.999 };
-    const opt = { paramGroups: [{ lr: 1, momentum: 0.5 }, { lr: 1, momentum: 0.5 }] };
+    const options = {
+      baseLr: [0.001, 0.01],
+      maxLr: [0.006, 0.1],
+      stepSizeUp: 7,
+      stepSizeDown: 3.5,
+      mode: 'exp_range' as const,
+      gamma: 0.999,
+    };
+    const opt = {
+      paramGroups: [
+        { lr: 1, momentum: 0.5 },
+        { lr: 1, momentum: 0.5 },
+      ],
+    };
     const s = new CyclicLR(opt, options);
     const { lr, momentum } = schedule(options, { length: 700 });
     for (let i = 0; i < 700; i++) {

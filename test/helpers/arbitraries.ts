@@ -18,28 +18,42 @@ const stepSize = fc.oneof(
   fc.constantFrom(0.5, 1, 2.5, 1.5, 2000),
 );
 
-export const configArb = fc.record({
-  groups: fc.integer({ min: 1, max: 32 }),
-  mode: fc.constantFrom('triangular', 'triangular2', 'exp_range'),
-  gamma: fc.oneof(fc.double({ min: 0.9, max: 1.0, noNaN: true }), fc.constantFrom(0.99994, 1.0, 0.5, -0.5, 1.0001, 0)),
-  stepSizeUp: stepSize,
-  stepSizeDown: fc.oneof(fc.constant(null), fc.constant(0), stepSize),
-  scaleFn: fc.option(fc.constantFrom(...Object.keys(SCALE_FN_FAMILY)), { nil: null }),
-  scaleMode: fc.constantFrom('cycle', 'iterations'),
-  cycleMomentum: fc.boolean(),
-  perGroup: fc.boolean(),
-  seedLrs: fc.array(fc.tuple(lr, lr, lr, lr), { minLength: 32, maxLength: 32 }),
-}).map((c) => {
-  const pick = (k: number) => (c.perGroup ? c.seedLrs.slice(0, c.groups).map((t) => t[k]) : c.seedLrs[0][k]);
-  return {
-    label: `${c.scaleFn ?? c.mode}`,
-    options: {
-      baseLr: pick(0), maxLr: pick(1), stepSizeUp: c.stepSizeUp, stepSizeDown: c.stepSizeDown, mode: c.mode,
-      gamma: c.gamma, scaleFn: c.scaleFn ? SCALE_FN_FAMILY[c.scaleFn] : null, scaleMode: c.scaleMode,
-      cycleMomentum: c.cycleMomentum, baseMomentum: pick(2), maxMomentum: pick(3), groups: c.groups,
-    },
-  };
-});
+export const configArb = fc
+  .record({
+    groups: fc.integer({ min: 1, max: 32 }),
+    mode: fc.constantFrom('triangular', 'triangular2', 'exp_range'),
+    gamma: fc.oneof(
+      fc.double({ min: 0.9, max: 1.0, noNaN: true }),
+      fc.constantFrom(0.99994, 1.0, 0.5, -0.5, 1.0001, 0),
+    ),
+    stepSizeUp: stepSize,
+    stepSizeDown: fc.oneof(fc.constant(null), fc.constant(0), stepSize),
+    scaleFn: fc.option(fc.constantFrom(...Object.keys(SCALE_FN_FAMILY)), { nil: null }),
+    scaleMode: fc.constantFrom('cycle', 'iterations'),
+    cycleMomentum: fc.boolean(),
+    perGroup: fc.boolean(),
+    seedLrs: fc.array(fc.tuple(lr, lr, lr, lr), { minLength: 32, maxLength: 32 }),
+  })
+  .map((c) => {
+    const pick = (k: number) => (c.perGroup ? c.seedLrs.slice(0, c.groups).map((t) => t[k]) : c.seedLrs[0][k]);
+    return {
+      label: `${c.scaleFn ?? c.mode}`,
+      options: {
+        baseLr: pick(0),
+        maxLr: pick(1),
+        stepSizeUp: c.stepSizeUp,
+        stepSizeDown: c.stepSizeDown,
+        mode: c.mode,
+        gamma: c.gamma,
+        scaleFn: c.scaleFn ? SCALE_FN_FAMILY[c.scaleFn] : null,
+        scaleMode: c.scaleMode,
+        cycleMomentum: c.cycleMomentum,
+        baseMomentum: pick(2),
+        maxMomentum: pick(3),
+        groups: c.groups,
+      },
+    };
+  });
 
 export const windowArb = fc.oneof(
   fc.record({ start: fc.integer({ min: 0, max: 100_000 }), length: fc.integer({ min: 0, max: 3000 }) }),

@@ -9,7 +9,12 @@ export function readNpy(buf: Buffer): { descr: string; shape: number[]; data: Fl
   const header = buf.subarray(10, 10 + hlen).toString('latin1');
   const descr = /'descr': '([^']+)'/.exec(header)![1];
   expect(header).toContain("'fortran_order': False");
-  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)![1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const raw = buf.subarray(10 + hlen);
   const copy = new Uint8Array(raw).buffer;
   const data = descr === '<f4' ? new Float32Array(copy) : new Float64Array(copy);
@@ -31,4 +36,3 @@ export function readNpz(buf: Buffer): Record<string, Buffer> {
   }
   return out;
 }
-

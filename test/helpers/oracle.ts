@@ -10,20 +10,43 @@ const NONFINITE: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinit
 export function dec<T = any>(v: any): T {
   if (typeof v === 'string' && v in NONFINITE) return NONFINITE[v] as T;
   if (Array.isArray(v)) return v.map(dec) as T;
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dec(x)])) as T;
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dec(x)])) as T;
   return v;
 }
 
 export interface Case {
-  id: string; tags: string[]; groups?: number; N: number; kwargs: Record<string, any>; scale_fn: string | null;
-  optimizer?: any; sample?: any; epoch_jumps?: [number, number][]; state_dict_at?: number; resume?: any;
-  load_state?: any; pre_scheduler?: any; pytorch_expected?: any;
+  id: string;
+  tags: string[];
+  groups?: number;
+  N: number;
+  kwargs: Record<string, any>;
+  scale_fn: string | null;
+  optimizer?: any;
+  sample?: any;
+  epoch_jumps?: [number, number][];
+  state_dict_at?: number;
+  resume?: any;
+  load_state?: any;
+  pre_scheduler?: any;
+  pytorch_expected?: any;
 }
 export interface Golden {
-  id: string; lrs: any[][]; momentums: any[][] | null; indices: number[] | null; group_lrs: any[][] | null;
-  error: { phase: string; at: number | null; type: string } | null; derived: any; final: any; state_dict: any;
+  id: string;
+  lrs: any[][];
+  momentums: any[][] | null;
+  indices: number[] | null;
+  group_lrs: any[][] | null;
+  error: { phase: string; at: number | null; type: string } | null;
+  derived: any;
+  final: any;
+  state_dict: any;
 }
-export interface Entry { c: Case; gold: Golden; nofma: Golden }
+export interface Entry {
+  c: Case;
+  gold: Golden;
+  nofma: Golden;
+}
 
 export function loadSuite(suite: 'public' | 'pytorch_suite'): Entry[] {
   const read = (f: string) => JSON.parse(readFileSync(dir + f, 'utf8'));
@@ -63,19 +86,31 @@ export const SCALE_FNS: Record<string, () => (x: number) => number> = {
   int_one: () => () => 1,
   inv_sqrt: () => (x) => (x > 0 ? 1 / Math.sqrt(x) : 1.0),
   inv_x: () => (x) => (x > 0 ? 1.0 / x : 1.0),
-  lin50: () => (x) => { const v = 1.0 - x / 50.0; return v > 0.0 ? v : 0.0; },
+  lin50: () => (x) => {
+    const v = 1.0 - x / 50.0;
+    return v > 0.0 ? v : 0.0;
+  },
   cos: () => (x) => 0.5 * (1 + Math.cos((x * Math.PI) / 7)),
-  pow09: () => (x) => Math.pow(0.9, x),
+  pow09: () => (x) => 0.9 ** x,
   over: () => () => 1.5,
   neg: () => () => -0.25,
   nan: () => () => NaN,
-  callable_half: () => { const f = Object.assign(function callableHalf() { return f.x; }, { x: 0.5 }); return f; },
+  callable_half: () => {
+    const f = Object.assign(
+      function callableHalf() {
+        return f.x;
+      },
+      { x: 0.5 },
+    );
+    return f;
+  },
 };
 
 /** PyTorch kwargs -> camelCase options (scaleFn from the registry) */
 export function camelOptions(kw: Record<string, any>, fn: string | null): Record<string, any> {
   const o: Record<string, any> = {};
-  for (const [k, v] of Object.entries(dec<Record<string, any>>(kw))) o[k.replace(/_([a-z])/g, (_, ch) => ch.toUpperCase())] = v;
+  for (const [k, v] of Object.entries(dec<Record<string, any>>(kw)))
+    o[k.replace(/_([a-z])/g, (_, ch) => ch.toUpperCase())] = v;
   if (fn) o.scaleFn = SCALE_FNS[fn]();
   return o;
 }
@@ -84,7 +119,11 @@ const dv = new DataView(new ArrayBuffer(8));
 /** distance in units in the last place between two doubles */
 export function ulpDiff(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  const ord = (x: number) => { dv.setFloat64(0, x); const v = dv.getBigInt64(0); return v < 0n ? -(v & 0x7fffffffffffffffn) : v; };
+  const ord = (x: number) => {
+    dv.setFloat64(0, x);
+    const v = dv.getBigInt64(0);
+    return v < 0n ? -(v & 0x7fffffffffffffffn) : v;
+  };
   const d = ord(a) - ord(b);
   return Number(d < 0n ? -d : d);
 }
@@ -114,7 +153,9 @@ export function constructions(c: Case): { who: 'A' | 'S' | 'B'; kw: Record<strin
     delete a.last_epoch;
     seq.push({ who: 'A', kw: a, fn: c.scale_fn });
   }
-  const S = c.load_state ? { who: 'S' as const, kw: dec(c.load_state.kwargs ?? {}), fn: c.load_state.scale_fn ?? null } : null;
+  const S = c.load_state
+    ? { who: 'S' as const, kw: dec(c.load_state.kwargs ?? {}), fn: c.load_state.scale_fn ?? null }
+    : null;
   if (S && c.load_state.build_first) seq.push(S);
   seq.push({ who: 'B', kw, fn: c.scale_fn });
   if (S && !c.load_state.build_first) seq.push(S);
