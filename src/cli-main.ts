@@ -1,5 +1,6 @@
 // The cyclic-lr command: a schedule (or a grid of schedules) to .npy / .npz / .csv / .json, with a plot.
 // main(argv) runs it and returns the exit code; src/cli.ts is the executable.
+import { csvHeader, csvLines } from './csv.js';
 import { Command, CommanderError, Option } from 'commander';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -302,15 +303,7 @@ async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
     if (ext === '.npy') writeAt(outFile!.fd, header, 0);
     if (momFile) writeAt(momFile.fd, header, 0);
     const csvFd = ext === '.csv' ? outFile!.fd : !f.out && !noArgs ? 1 : null;
-    if (csvFd !== null)
-      writeSync(
-        csvFd,
-        `${[
-          'iteration',
-          ...Array.from({ length: G }, (_, g) => `lr_${g}`),
-          ...(mom ? Array.from({ length: G }, (_, g) => `momentum_${g}`) : []),
-        ].join(',')}\n`,
-      );
+    if (csvFd !== null) writeSync(csvFd, csvHeader(G, !!mom));
     const json: { lr: number[][]; momentum: number[][] | null } = {
       lr: Array.from({ length: G }, () => []),
       momentum: mom ? Array.from({ length: G }, () => []) : null,
@@ -390,19 +383,7 @@ function append(dst: number[], src: ArrayLike<number>): void {
 }
 
 function writeCsv(fd: number, start: number, res: ScheduleResult<Row>): void {
-  const rows = [...res.lr, ...(res.momentum ?? [])];
-  const L = res.lr[0].length;
-  let text = '';
-  for (let i = 0; i < L; i++) {
-    text += String(start + i);
-    for (const row of rows) text += `,${String(row[i])}`; // shortest round-trip decimal
-    text += '\n';
-    if (text.length > 1 << 20) {
-      writeSync(fd, text);
-      text = '';
-    }
-  }
-  if (text) writeSync(fd, text);
+  for (const text of csvLines(start, res.lr, res.momentum)) writeSync(fd, text);
 }
 
 async function runGrid(f: Flags): Promise<number> {

@@ -9,6 +9,13 @@ export type ScaleMode = 'cycle' | 'iterations';
 export type ScaleFn = (x: number) => number;
 /** A number, or one number per param group. */
 export type PerGroup = number | readonly number[];
+/**
+ * Which glibc `pow` exp_range reproduces: `'fma'` (the code path every x86-64 CPU with AVX2 + FMA and every
+ * aarch64 CPU runs, stock PyTorch there) or `'nofma'` (older or masked CPUs).
+ */
+export type Libm = 'fma' | 'nofma';
+/** the libm variant used when options name none */
+export const DEFAULT_LIBM: Libm = 'nofma';
 
 /** PyTorch's `CyclicLR` arguments in camelCase, with PyTorch's defaults. */
 export interface CyclicLROptions {
@@ -36,6 +43,8 @@ export interface CyclicLROptions {
   maxMomentum?: PerGroup;
   /** Number of param groups when every per-group option is a scalar; must match any list given. */
   groups?: number;
+  /** Which glibc `pow` exp_range's `gamma ** t` reproduces (see {@link Libm}). */
+  libm?: Libm;
 }
 
 /** Options after validation: per-group lists expanded, PyTorch's derived quantities computed. */
@@ -57,6 +66,7 @@ export interface Resolved {
   /** the effective scale mode: forced for built-in modes, as PyTorch does */
   readonly scaleMode: ScaleMode;
   readonly cycleMomentum: boolean;
+  readonly libm: Libm;
 }
 
 /** the most param groups one call takes (their parameters alone are then 128 MiB) */
@@ -76,6 +86,7 @@ export const OPTION_KEYS: readonly string[] = [
   'baseMomentum',
   'maxMomentum',
   'groups',
+  'libm',
 ];
 
 const bad = (key: string, rule: string, v: unknown): CyclicLRError =>
@@ -178,6 +189,7 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
     baseMomentum: get('baseMomentum'),
     maxMomentum: get('maxMomentum'),
     groups: get('groups'),
+    libm: get('libm'),
   };
   if (raw.baseLr === undefined) throw bad('baseLr', 'is required: a number or a list of numbers', undefined);
   if (raw.maxLr === undefined) throw bad('maxLr', 'is required: a number or a list of numbers', undefined);
@@ -253,6 +265,8 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
   const scaleModeIn = raw.scaleMode ?? 'cycle';
   if (scaleModeIn !== 'cycle' && scaleModeIn !== 'iterations')
     throw bad('scaleMode', "must be 'cycle' or 'iterations'", scaleModeIn);
+  const libm = raw.libm ?? DEFAULT_LIBM;
+  if (libm !== 'fma' && libm !== 'nofma') throw bad('libm', "must be 'fma' or 'nofma'", libm);
   const cycleMomentum = raw.cycleMomentum ?? true;
   if (typeof cycleMomentum !== 'boolean') throw bad('cycleMomentum', 'must be true or false', cycleMomentum);
 
@@ -273,5 +287,6 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
     scaleFn: scaleFn as ScaleFn | null,
     scaleMode,
     cycleMomentum,
+    libm,
   };
 }
