@@ -83,7 +83,7 @@ function renderForm(): void {
   const exp = $<HTMLSelectElement>('export-config');
   const was = exp.value;
   exp.replaceChildren(...state.configs.map((_, k) => new Option(`config ${k + 1}`, String(k))));
-  exp.value = Number(was) < state.configs.length ? was : '0';
+  exp.value = was !== '' && Number(was) < state.configs.length ? was : '0';
 }
 
 function readForm(): void {
@@ -262,12 +262,31 @@ function draw(v: View): void {
       ys.push(l.y);
     }
   }
+  renderLegend();
   drawnAt = editAt || performance.now();
   editAt = 0;
   main.set(lines, v.x, ys);
   const diffEl = $('diff-chart');
   diffEl.hidden = !(state.diff && diffLines.length > 0);
   if (!diffEl.hidden) diffChart.set(diffLines, v.x, diffYs);
+}
+
+/** one entry per shown config: its colour and what it is; solid lr, dashed momentum */
+function renderLegend(): void {
+  const items = state.configs.flatMap((c, k) => {
+    if (!c.show) return [];
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = COLORS[k];
+    const what = c.scale_fn.trim() ? `scale_fn ${c.scale_fn.trim()}` : c.mode;
+    li.append(sw, ` config ${k + 1}: ${what}, base_lr ${c.base_lr}, max_lr ${c.max_lr}`);
+    return [li];
+  });
+  const key = document.createElement('li');
+  key.className = 'key';
+  key.textContent = 'solid: lr (left axis) · dashed: momentum (right axis) · dotted verticals: cycle boundaries';
+  $('legend').replaceChildren(...items, key);
 }
 
 // ---------------------------------------------------------------- the readout
