@@ -3,7 +3,7 @@
 import { CyclicLRError } from '../src/errors.js';
 import { resolveWindow, schedule } from '../src/schedule.js';
 import { Chart, type ChartLine } from './chart.js';
-import { type ConfigError, describeError, type View, type ViewRequest } from './compute.js';
+import { type ConfigError, describeError, type Line, type View, type ViewRequest } from './compute.js';
 import { csvParts, npyParts, svgText } from './downloads.js';
 import { floatHex, shortest } from './format.js';
 import { cliSnippet, pytorchSnippet, typescriptSnippet } from './snippets.js';
@@ -38,6 +38,7 @@ const configsEl = $<HTMLDivElement>('configs');
 const template = $<HTMLTemplateElement>('config-template');
 
 function renderForm(): void {
+  lastGood = null;
   $<HTMLInputElement>('iterations').value = state.iterations;
   $<HTMLInputElement>('start').value = state.start;
   $<HTMLInputElement>('diff').checked = state.diff;
@@ -235,18 +236,42 @@ const chartOptions = {
 const main = new Chart({ ...chartOptions, el: $('chart'), height: 420, left: 'lr', right: 'momentum' });
 const diffChart = new Chart({ ...chartOptions, el: $('diff-chart'), height: 200, left: 'lr − config 1 lr' });
 
+/** each config's last drawable lines, for the window they were computed for: a bad edit keeps them on the chart */
+let lastGood: { start: number; length: number; lines: Map<number, Line[]> } | null = null;
+/** configs drawn from their last valid values */
+let stale = new Set<number>();
+
+/** the view's lines, with the last valid lines of a config the view has none for (same window only) */
+function withLastGood(v: View): Line[] {
+  const byConfig = new Map<number, Line[]>();
+  for (const l of v.lines) byConfig.set(l.config, [...(byConfig.get(l.config) ?? []), l]);
+  const same = lastGood && lastGood.start === v.start && lastGood.length === v.length;
+  stale = new Set();
+  const failed = new Set(v.errors.map((e) => e.config));
+  state.configs.forEach((_, k) => {
+    const old = same ? lastGood!.lines.get(k) : undefined;
+    if (!byConfig.has(k) && failed.has(k) && old) {
+      byConfig.set(k, old);
+      stale.add(k);
+    }
+  });
+  lastGood = { start: v.start, length: v.length, lines: byConfig };
+  return [...byConfig.values()].flat();
+}
+
 function draw(v: View): void {
   view = v;
   stats.lastComputeMs = v.ms;
   showErrors([...validate(), ...v.errors]);
+  const all = withLastGood(v);
   const lines: ChartLine[] = [];
   const ys: Float64Array[] = [];
   const diffLines: ChartLine[] = [];
   const diffYs: Float64Array[] = [];
-  for (const l of v.lines) {
+  for (const l of all) {
     const c = state.configs[l.config];
     if (!c?.show) continue;
-    const groups = v.lines.filter((m) => m.config === l.config && m.kind === l.kind).length;
+    const groups = all.filter((m) => m.config === l.config && m.kind === l.kind).length;
     const g = groups > 1 ? ` group ${l.group}` : '';
     const color = COLORS[l.config] + GROUP_ALPHA[Math.min(l.group, GROUP_ALPHA.length - 1)];
     if (l.kind === 'diff') {
@@ -280,7 +305,8 @@ function renderLegend(): void {
     sw.className = 'swatch';
     sw.style.background = COLORS[k];
     const what = c.scale_fn.trim() ? `scale_fn ${c.scale_fn.trim()}` : c.mode;
-    li.append(sw, ` config ${k + 1}: ${what}, base_lr ${c.base_lr}, max_lr ${c.max_lr}`);
+    const note = stale.has(k) ? ' (its last valid values: see the error)' : '';
+    li.append(sw, ` config ${k + 1}: ${what}, base_lr ${c.base_lr}, max_lr ${c.max_lr}${note}`);
     return [li];
   });
   const key = document.createElement('li');
@@ -349,9 +375,14 @@ function readout(at: number | null): void {
 
 // ---------------------------------------------------------------- buttons
 
+/** the config the buttons export, checked by the library first (its error goes to the status line) */
 function exportConfig(): { c: Config; k: number } {
   const k = Number($<HTMLSelectElement>('export-config').value) || 0;
-  return { c: state.configs[k] ?? state.configs[0], k };
+  const c = state.configs[k] ?? state.configs[0];
+  const w = toWindow(state);
+  resolveWindow(w);
+  schedule(toOptions(c), { start: w.start, length: Math.min(1, w.length) });
+  return { c, k };
 }
 
 function status(text: string): void {

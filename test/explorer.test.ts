@@ -214,11 +214,14 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
   const errors: string[] = [];
   const requests: string[] = [];
   const dialogs: string[] = [];
+  /** the local servers' URLs: every request must go to one of them */
+  const local: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'explorer-'));
     await buildExplorer(dir);
     site = await serve(dir);
+    local.push(site.url);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -351,6 +354,10 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
       await input.fill(value);
       await expect.poll(() => page.locator(`#c1-${field}-error`).textContent()).toBe(message);
       expect(await input.getAttribute('aria-invalid')).toBe('true');
+      // never a blank chart: the config's last valid values stay, and say so
+      await expect.poll(() => page.locator('#legend').textContent()).toContain('config 1: triangular');
+      await expect.poll(() => page.locator('#legend').textContent()).toContain('its last valid values');
+      expect(await page.locator('#chart canvas').count()).toBe(1);
       await input.fill(field === 'max_lr' ? '0.1' : field === 'step_size_up' ? '2000' : '0.8');
     }
     await page.getByLabel('iterations', { exact: true }).fill('-5');
@@ -445,9 +452,31 @@ print(json.dumps([[g.hex() for g in row] for row in out]))
     },
   );
 
+  it('served from a subfolder, then offline: an edit still redraws and Download .csv still works', async () => {
+    const sub = await serve(dir, '/some/folder/');
+    local.push(sub.url);
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${sub.url}#base_lr=0.001&max_lr=0.1&step_size_up=50&iterations=500`);
+      await page.waitForFunction(() => (window as any).__explorer?.redraws > 0, undefined, { timeout: 30_000 });
+      expect(sub.requests.filter((u) => !u.startsWith('/some/folder/'))).toEqual([]);
+      await page.context().setOffline(true);
+      const n = await redraws();
+      await config(1).getByLabel('base_lr', { exact: true }).fill('0.003');
+      await page.waitForFunction((m) => (window as any).__explorer.redraws > m, n);
+      const want = schedule({ baseLr: 0.003, maxLr: 0.1, stepSizeUp: 50 }, { length: 500 });
+      const csv = (await download('Download .csv')).toString('utf8');
+      expect(csv).toBe(csvHeader(1, true) + [...csvLines(0, want.lr, want.momentum)].join(''));
+    } finally {
+      await page.context().setOffline(false);
+      await sub.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('no request leaves the page: every one went to the local server', () => {
     expect(requests.length).toBeGreaterThan(0);
-    const foreign = requests.filter((u) => !u.startsWith(site.url) && !/^(blob|data|about):/.test(u));
+    const foreign = requests.filter((u) => !local.some((l) => u.startsWith(l)) && !/^(blob|data|about):/.test(u));
     expect(foreign).toEqual([]);
     expect(site.requests.every((u) => u.startsWith('/'))).toBe(true);
   });
