@@ -29,6 +29,15 @@ export interface ChartOptions {
   boundaries(): [number, string][];
 }
 
+/** an iteration tick: 0, 2500, 40k, 1.5M; past 1e9 every digit (zoomed windows near 2^53 stay readable) */
+export function iteration(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return String(v);
+  if (a >= 1e6 && Number.isInteger(v / 1e5)) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e4 && Number.isInteger(v / 100)) return `${+(v / 1e3).toFixed(1)}k`;
+  return String(v);
+}
+
 const AXIS = { stroke: '#333', grid: { stroke: '#eee', width: 1 }, ticks: { stroke: '#ccc', width: 1 } };
 
 /** A chart whose lines can change: same lines → setData, other lines → a new uPlot. */
@@ -72,7 +81,7 @@ export class Chart {
       {
         ...AXIS,
         label: 'iteration',
-        values: (_u, vals) => vals.map((v) => (Math.abs(v) >= 1e5 ? v.toExponential(1) : String(v))),
+        values: (_u, vals) => vals.map(iteration),
       },
       { ...AXIS, scale: 'left', label: o.left, size: 70, values: (_u, vals) => vals.map(fmt) },
     ];

@@ -311,7 +311,8 @@ function renderLegend(): void {
   });
   const key = document.createElement('li');
   key.className = 'key';
-  key.textContent = 'solid: lr (left axis) · dashed: momentum (right axis) · dotted verticals: cycle boundaries';
+  const momentum = state.configs.some((c) => c.show && c.cycle_momentum);
+  key.textContent = `solid: lr (left axis)${momentum ? ' · dashed: momentum (right axis)' : ''} · dotted verticals: cycle boundaries`;
   $('legend').replaceChildren(...items, key);
 }
 

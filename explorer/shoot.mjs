@@ -42,13 +42,16 @@ try {
     `1e6 iterations × 4 groups, edit → drawn: median ${median(ms).toFixed(1)} ms (min ${Math.min(...ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)}, n = ${ms.length}); of which worker compute median ${median(compute).toFixed(1)} ms`,
   );
 
-  const fn = '';
   await page.goto('about:blank');
   await page.goto(
     `${site.url}#base_lr=0.001&max_lr=0.1&step_size_up=2000&mode=triangular2&iterations=30000` +
-      `&2.mode=exp_range&2.gamma=0.99994&diff=1${fn}`,
+      '&2.mode=exp_range&2.gamma=0.9999&diff=1',
   );
   await ready();
+  // an edit, so the page's own timing line shows an edit's redraw (not the first load's)
+  const n = await redraws();
+  await page.locator('#c2-gamma').fill('0.99994');
+  await page.waitForFunction((m) => window.__explorer.redraws > m, n);
   const over = page.locator('#chart .u-over');
   const box = await over.boundingBox();
   await page.mouse.move(box.x + box.width * 0.205, box.y + box.height * 0.3);

@@ -171,8 +171,8 @@ const list = (text: string): number | number[] | undefined => {
  */
 export function toOptions(c: Config): CyclicLROptions {
   const o: Record<string, unknown> = {
-    baseLr: list(c.base_lr) ?? Number.NaN,
-    maxLr: list(c.max_lr) ?? Number.NaN,
+    baseLr: list(c.base_lr),
+    maxLr: list(c.max_lr),
     mode: c.mode,
     scaleMode: c.scale_mode,
     cycleMomentum: c.cycle_momentum,
