@@ -17,6 +17,7 @@ import { cliSnippet, pytorchSnippet, typescriptSnippet } from '../explorer/snipp
 import { DEFAULTS, fieldOfKey, fromHash, initialState, toHash, toOptions } from '../explorer/state.js';
 import { csvHeader, csvLines } from '../src/csv.js';
 import type { CyclicLRError } from '../src/errors.js';
+import type { CyclicLROptions } from '../src/options.js';
 import { schedule } from '../src/schedule.js';
 import { readNpy } from './helpers/npy.js';
 
@@ -291,7 +292,7 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
       maxLr: [0.1, 0.05],
       stepSizeUp: 200,
       stepSizeDown: 50,
-      mode: 'exp_range',
+      mode: 'exp_range' as const,
       gamma: 0.9995,
       baseMomentum: 0.85,
     };
@@ -345,7 +346,7 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
     for (const [field, value, patch] of cases) {
       let message = '';
       try {
-        schedule({ baseLr: 0.001, maxLr: 0.1, ...patch }, { length: 1 });
+        schedule({ baseLr: 0.001, maxLr: 0.1, ...patch } as CyclicLROptions, { length: 1 });
       } catch (e) {
         message = (e as Error).message;
       }
