@@ -260,8 +260,9 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
   it('loads with no console error; every input, button and the chart are there by their accessible names', async () => {
     await open('');
     expect(await page.title()).toBe('cyclic-lr schedule explorer');
-    for (const name of ['iterations', 'start'])
-      await expect(page.getByLabel(name, { exact: true }).count()).resolves.toBe(1);
+    for (const name of ['iterations', 'start', 'export config', 'difference (config k − config 1)']) {
+      expect(await page.getByLabel(name, { exact: true }).count(), name).toBe(1);
+    }
     const fields = ['base_lr', 'max_lr', 'step_size_up', 'step_size_down', 'mode', 'gamma', 'scale_fn', 'scale_mode'];
     for (const name of [...fields, 'cycle_momentum', 'base_momentum', 'max_momentum', 'show']) {
       expect(await config(1).getByLabel(name, { exact: true }).count(), name).toBe(1);
