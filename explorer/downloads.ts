@@ -37,7 +37,8 @@ export function csvParts(options: CyclicLROptions, w: Span): string[] {
 }
 
 /**
- * The CLI's SVG chart of several configs: lr bands on the left axis, momentum (dashed) on the right.
+ * The CLI's SVG chart of several configs: lr bands on the left axis, momentum (dashed) on the right; the
+ * series in the order lr of each config, then momentum of each.
  * @throws {CyclicLRError} as schedule() does.
  * @example
  * svgText('triangular2 vs exp_range', [{ label: 'A', options }], { start: 0, length: 1e5 });
@@ -46,12 +47,11 @@ export function svgText(title: string, configs: { label: string; options: Cyclic
   const results = configs.map((c) => ({ label: c.label, r: schedule(c.options, w) }));
   const count = results.reduce((n, { r }) => n + r.lr.length * (r.momentum ? 2 : 1), 0);
   const columns = Math.max(1, Math.min(w.length, svgColumns(count)));
+  // every lr first, then every momentum: one-group configs get the page's colours for their lr
   const series: Series[] = [];
-  for (const { label, r } of results) {
-    for (const [axis, rows] of [
-      ['lr', r.lr],
-      ['momentum', r.momentum ?? []],
-    ] as const) {
+  for (const axis of ['lr', 'momentum'] as const) {
+    for (const { label, r } of results) {
+      const rows = axis === 'lr' ? r.lr : (r.momentum ?? []);
       rows.forEach((row, g) => {
         const env = new Envelope(columns, w.start, w.length);
         env.add(w.start, row);
