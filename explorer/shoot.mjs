@@ -27,7 +27,7 @@ try {
   const input = page.locator('#c1-base_lr');
   const ms = [];
   const compute = [];
-  for (let k = 0; k < 17; k++) {
+  for (let k = 0; k < 32; k++) {
     const n = await redraws();
     await input.fill(`0.00${1 + (k % 2)},0.002,0.003,0.004`);
     await page.waitForFunction((m) => window.__explorer.redraws > m, n);
