@@ -630,14 +630,15 @@ describe('lrRangeTest (Smith 2017 §3.3, pytorch-lr-finder range_test)', () => {
 
   const at = (i: number) => 10 ** (-4 + i / 10);
   it.each([
-    // a flat start, a descent, a minimum, a rise: base where 10% of the drop is reached, max at the minimum
-    ['flat, fall, rise', [...Array(12).fill(1), 0.95, 0.85, 0.6, 0.45, 0.4, 0.3, 0.25, 0.28, 0.5, 2], 13, 18, 14],
-    ['never falls: all three at the start', [1, 1.1, 1.3, 2], 0, 0, 0],
-    ['a diverged last point (not finite) is left out', [1, 0.8, 0.5, 0.4, Number.POSITIVE_INFINITY], 1, 3, 1],
-    ['one point', [1], 0, 0, 0],
-  ])('suggestion rules: %s', (_, smoothed, base, max, steepest) => {
+    // [curve, index of its minimum (maxLr; baseLr is a quarter of it), index of the steepest descent before it]
+    ['flat, fall, rise', [...Array(12).fill(1), 0.95, 0.85, 0.6, 0.45, 0.4, 0.3, 0.25, 0.28, 0.5, 2], 18, 14],
+    ['never falls: the start', [1, 1.1, 1.3, 2], 0, 0],
+    ['a diverged last point (not finite) is left out', [1, 0.8, 0.5, 0.4, Number.POSITIVE_INFINITY], 3, 1],
+    ['one point', [1], 0, 0],
+    ['the steepest descent after the minimum does not count', [1, 0.9, 0.7, 0.65, 0.6, 3, 1, 0.7], 4, 1],
+  ])('suggestion rules: %s', (_, smoothed, max, steepest) => {
     const lrs = smoothed.map((_, i) => at(i));
-    expect(suggestLrs(lrs, smoothed)).toEqual({ baseLr: lrs[base], maxLr: lrs[max], steepest: lrs[steepest] });
+    expect(suggestLrs(lrs, smoothed)).toEqual({ baseLr: lrs[max] / 4, maxLr: lrs[max], steepest: lrs[steepest] });
   });
 
   it('rangeTestLr is pytorch-lr-finder get_lr(): start·(end/start)^(i/(n-1)) or start + i/(n-1)·(end - start)', () => {

@@ -35,11 +35,11 @@ export interface LrRangeTestOptions {
 
 /** The lrs to use, read off the smoothed loss curve (rules in docs/tfjs.md). */
 export interface LrSuggestion {
-  /** where the smoothed loss starts to fall: the first lr at which 10% of its whole drop is reached */
+  /** maxLr / 4: Smith's rule of thumb (section 3.3: base_lr 1/3 or 1/4 of max_lr) */
   baseLr: number;
   /** where it stops falling: the lr of the smallest smoothed loss */
   maxLr: number;
-  /** pytorch-lr-finder's suggestion: the lr of the steepest descent of the smoothed loss */
+  /** the lr where the smoothed loss falls fastest, before its minimum (pytorch-lr-finder's suggestion) */
   steepest: number;
 }
 
@@ -99,27 +99,18 @@ export function suggestLrs(lrs: readonly number[], smoothed: readonly number[]):
   const s = smoothed.slice(0, Math.max(1, n));
   let best = 0;
   for (let i = 1; i < s.length; i++) if (s[i] < s[best]) best = i;
-  const drop = s[0] - s[best];
-  let base = 0;
-  while (base < best && !(s[0] - s[base] >= 0.1 * drop)) base++;
-  // pytorch-lr-finder plot(suggest_lr=True): argmin of np.gradient over the curve without its first 10 and
-  // last 5 points (the whole curve when fewer than 2 would remain)
-  let lo = 10;
-  let hi = s.length - 5;
-  if (hi - lo < 2) {
-    lo = 0;
-    hi = s.length;
-  }
-  let steep = lo;
+  // np.gradient (central differences, one-sided at the ends), as pytorch-lr-finder's suggestion; its argmin
+  // among the batches up to the minimum, skipping the first 10 (pytorch-lr-finder's skip_start) when there are more
+  let steep = 0;
   let steepest = Infinity;
-  for (let i = lo; i < hi && hi - lo >= 2; i++) {
-    const g = i === lo ? s[i + 1] - s[i] : i === hi - 1 ? s[i] - s[i - 1] : (s[i + 1] - s[i - 1]) / 2;
+  for (let i = best > 10 ? 10 : 0; i <= best && s.length > 1; i++) {
+    const g = i === 0 ? s[1] - s[0] : i === s.length - 1 ? s[i] - s[i - 1] : (s[i + 1] - s[i - 1]) / 2;
     if (g < steepest) {
       steepest = g;
       steep = i;
     }
   }
-  return { baseLr: lrs[base], maxLr: lrs[best], steepest: lrs[steep] };
+  return { baseLr: lrs[best] / 4, maxLr: lrs[best], steepest: lrs[steep] };
 }
 
 const rows = (t: Tensor | Tensor[]): number => (Array.isArray(t) ? rows(t[0]) : t.shape[0]);

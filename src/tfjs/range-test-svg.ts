@@ -83,9 +83,12 @@ export function lrRangeTestSvg(result: LrRangeTestResult, title = 'LR range test
     const p = px(x(lr));
     out.push(
       `<line data-suggestion="${key}" x1="${p}" y1="${m.top}" x2="${p}" y2="${H - m.bottom}" stroke="${color}" stroke-width="1.5" stroke-dasharray="5 3"/>`,
-      `<text x="${m.left + k * 250}" y="${H - 20}" fill="${color}">${key} = ${lr.toPrecision(3)}</text>`,
+      `<text x="${m.left + k * 200}" y="${H - 20}" fill="${color}">${key} = ${lr.toPrecision(3)}</text>`,
     );
   });
-  out.push(`<text x="${m.left + 750}" y="${H - 20}" fill="#1f77b4">● loss per batch — smoothed</text>`, '</g></svg>\n');
+  out.push(
+    `<text x="${W - m.right}" y="${H - 20}" text-anchor="end" fill="#1f77b4">dots: loss per batch · line: smoothed</text>`,
+    '</g></svg>\n',
+  );
   return out.join('\n');
 }
