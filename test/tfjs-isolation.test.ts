@@ -7,10 +7,12 @@ const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.m
 // a module resolve hook that fails any import of a module under @tensorflow
 const hook = `export async function resolve(specifier, context, next) {
   const r = await next(specifier, context);
-  if (specifier.startsWith('@tensorflow/') || r.url.includes('/@tensorflow/')) throw new Error('TF.js loaded: ' + specifier);
+  if (specifier.startsWith('@tensorflow/') || r.url.includes('/@tensorflow/'))
+    throw new Error('TF.js loaded: ' + specifier);
   return r;
 }`;
-const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+const hookUrl = `data:text/javascript,${encodeURIComponent(hook)}`;
+const register = `import { register } from 'node:module'; register(${JSON.stringify(hookUrl)});`;
 
 /** imports `file` in a fresh Node with the hook; also fails if TF.js's engine global exists afterwards */
 function importIn(file: string, withHook = true) {

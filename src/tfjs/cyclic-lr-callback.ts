@@ -48,7 +48,8 @@ function reapply(scheduler: CyclicLR): void {
  * optimizer's step, then `scheduler.step()`), so batch i of the whole run (counted across epochs, while TF.js's
  * `batch` restarts at 0 each epoch) trains with the schedule's value at iteration i. Resuming continues the
  * schedule: at the start of each fit the groups get the values of the scheduler's `lastEpoch` (a scheduler
- * loaded from a `stateDict()` holds them only in its state), and training goes on from there; a fit with `initialEpoch: k`
+ * loaded from a `stateDict()` holds them only in its state), and training goes on from there; a fit with
+ * `initialEpoch: k`
  * first advances a scheduler that is behind to iteration k × batches per epoch (never back).
  *
  * @throws {CyclicLRError} `ERR_INVALID_OPTION` when `scheduler` has no `step()`; from `fit`, when `initialEpoch`
@@ -89,7 +90,8 @@ export function cyclicLRCallback(scheduler: CyclicLR): CyclicLRCallback {
       if (!perEpoch) {
         if (scheduler.lastEpoch > 0) return; // a loaded scheduler knows where it is
         throw optionErr(
-          `initialEpoch ${epoch} needs the batches per epoch to resume the schedule: give fitDataset batchesPerEpoch, or load the scheduler's stateDict()`,
+          `initialEpoch ${epoch} needs the batches per epoch to resume the schedule: ` +
+            "give fitDataset batchesPerEpoch, or load the scheduler's stateDict()",
           'initialEpoch',
         );
       }

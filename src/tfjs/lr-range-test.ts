@@ -25,9 +25,9 @@ export interface LrRangeTestOptions {
   numIter?: number;
   /** `'exp'` (default): lrs spaced evenly on a log scale; `'linear'`: evenly. */
   stepMode?: 'exp' | 'linear';
-  /** Loss smoothing in [0, 1): smoothed_i = smoothF·loss_i + (1 - smoothF)·smoothed_(i-1); 0 is none. Default 0.05. */
+  /** Loss smoothing in [0, 1): smoothed_i = smoothF·loss_i + (1 - smoothF)·smoothed_(i-1); 0: none. Default 0.05. */
   smoothF?: number;
-  /** Stop when the smoothed loss exceeds divergeTh × the best smoothed loss so far (> 1, may be Infinity). Default 5. */
+  /** Stop when the smoothed loss exceeds divergeTh × the best one so far (> 1, may be Infinity). Default 5. */
   divergeTh?: number;
   /** Samples per batch; batches go through x in order and start over at its end. Default 32. */
   batchSize?: number;
