@@ -355,26 +355,30 @@ function scheduled(opt: tf.Optimizer): number[] {
 const ULP = 2 ** -24;
 
 describe("custom loops: weights equal a float32 reference of PyTorch's update rules", () => {
-  it('SGD with momentum (torch/optim/sgd.py): equal to the bit; TF.js setMomentum() differs', () => {
-    const { lr, mom } = loopValues();
-    // see: torch/optim/sgd.py _single_tensor_sgd: buf = clone(g) on the first step, then
-    // buf.mul_(momentum).add_(g); param.add_(buf, alpha=-lr)
-    const p = W0.map(f);
-    const buf = [0, 0, 0, 0];
-    for (let t = 0; t < N; t++) {
-      for (let i = 0; i < 4; i++) {
-        buf[i] = t === 0 ? f(G[i]) : f(f(f(mom[t]) * buf[i]) + f(G[i]));
-        p[i] = f(p[i] + f(f(-lr[t]) * buf[i]));
+  it.each([false, true])(
+    'SGD with momentum, nesterov %s (torch/optim/sgd.py): equal to the bit; TF.js setMomentum() differs',
+    (nesterov) => {
+      const { lr, mom } = loopValues();
+      // see: torch/optim/sgd.py _single_tensor_sgd: buf = clone(g) on the first step, then
+      // buf.mul_(momentum).add_(g); nesterov: g = g.add(buf, alpha=momentum), else g = buf; param.add_(g, alpha=-lr)
+      const p = W0.map(f);
+      const buf = [0, 0, 0, 0];
+      for (let t = 0; t < N; t++) {
+        for (let i = 0; i < 4; i++) {
+          buf[i] = t === 0 ? f(G[i]) : f(f(f(mom[t]) * buf[i]) + f(G[i]));
+          const d = nesterov ? f(f(G[i]) + f(buf[i] * f(mom[t]))) : buf[i];
+          p[i] = f(p[i] + f(f(-lr[t]) * d));
+        }
       }
-    }
-    expect(scheduled(tf.train.momentum(0.01, 0.9))).toEqual(p);
-    const control = tf.train.momentum(0.01, 0.9);
-    const theirs = train(control, (t) => {
-      control.setLearningRate(lr[t]);
-      control.setMomentum(mom[t]); // sets a field the update does not read
-    });
-    expect(Math.max(...theirs.map((v, i) => Math.abs(v - p[i])))).toBeGreaterThan(1e-3);
-  });
+      expect(scheduled(tf.train.momentum(0.01, 0.9, nesterov))).toEqual(p);
+      const control = tf.train.momentum(0.01, 0.9, nesterov);
+      const theirs = train(control, (t) => {
+        control.setLearningRate(lr[t]);
+        control.setMomentum(mom[t]); // sets a field the update does not read
+      });
+      expect(Math.max(...theirs.map((v, i) => Math.abs(v - p[i])))).toBeGreaterThan(1e-3);
+    },
+  );
 
   it('Adam (torch/optim/adam.py) with a cycled beta1: within float32 rounding; plain beta1 assignment differs', () => {
     const { lr, mom } = loopValues();

@@ -86,13 +86,13 @@ function resolve(options: LrRangeTestOptions | undefined, currentLr: number) {
   return { startLr, endLr, numIter, stepMode, smoothF, divergeTh, batchSize };
 }
 
-/** lr of batch i: pytorch-lr-finder's ExponentialLR / LinearLR.get_lr() at last_epoch i */
+/** lr of batch i: pytorch-lr-finder's ExponentialLR / LinearLR.get_lr() at last_epoch i. @throws never */
 export function rangeTestLr(i: number, numIter: number, startLr: number, endLr: number, stepMode: string): number {
   const r = i / (numIter - 1);
   return stepMode === 'exp' ? startLr * (endLr / startLr) ** r : startLr + r * (endLr - startLr);
 }
 
-/** The suggestion rules (docs/tfjs.md), on the finite part of the smoothed curve. */
+/** The suggestion rules (docs/tfjs.md), on the finite part of the smoothed curve. @throws never */
 export function suggestLrs(lrs: readonly number[], smoothed: readonly number[]): LrSuggestion {
   let n = smoothed.findIndex((v) => !Number.isFinite(v));
   if (n === -1) n = smoothed.length;
