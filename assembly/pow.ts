@@ -33,6 +33,7 @@ export let llo: f64 = 0;
 /** the FMA pow: Veltkamp halves of lhi, for the exact error of y * lhi; set by pow_prepare. */
 let lhi_hi: f64 = 0;
 let lhi_lo: f64 = 0;
+let llo_hi: f64 = 0;
 /** 1 when pow_lut's y-range special case must be consulted (x == 1); set by pow_prepare. */
 let x_is_one: bool = false;
 let x_gt_one: bool = false;
@@ -86,6 +87,7 @@ function log_inline(ix: u64, fma: bool): void {
     let c = SPLIT * y;
     lhi_hi = c - (c - y);
     lhi_lo = y - lhi_hi;
+    llo_hi = split_hi(llo);
     return;
   }
   let zhi = reinterpret<f64>((iz + u64(0x80000000)) & 0xFFFFFFFF00000000);
@@ -223,32 +225,46 @@ function fma_rn(a: f64, b: f64, c: f64): f64 {
 /** fma_rn on two lanes: the same operations lane by lane, the rounding to odd by a mask */
 // @ts-ignore: decorator
 @inline
-function fma_x2(a: v128, b: v128, c: v128): v128 {
+function fma_x2(a: v128, b: v128, c: v128, big: bool): v128 {
   let sp = f64x2.splat(SPLIT);
-  let p  = f64x2.mul(a, b);
   let s  = f64x2.mul(sp, a);
   let ah = f64x2.sub(s, f64x2.sub(s, a));
-  let al = f64x2.sub(a, ah);
   s = f64x2.mul(sp, b);
   let bh = f64x2.sub(s, f64x2.sub(s, b));
-  let bl = f64x2.sub(b, bh);
+  return fma_split_x2(a, ah, f64x2.sub(a, ah), b, bh, f64x2.sub(b, bh), c, big);
+}
+
+/** fma_x2 with a and b already split (a = ah + al, b = bh + bl, 26 bits each): Dekker's exact product */
+// @ts-ignore: decorator
+@inline
+function fma_split_x2(a: v128, ah: v128, al: v128, b: v128, bh: v128, bl: v128, c: v128, big: bool): v128 {
+  let p  = f64x2.mul(a, b);
   let pe = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh)), f64x2.mul(al, bl));
-  return sum_odd_x2(c, p, pe);
+  return sum_odd_x2(c, p, pe, big);
+}
+
+/** the Veltkamp halves of a constant, on two lanes: [hi, lo] */
+// @ts-ignore: decorator
+@inline
+function split_hi(x: f64): f64 {
+  return SPLIT * x - (SPLIT * x - x);
 }
 
 /** c + (p + pe) rounded once, p + pe an exact product (|pe| <= ulp(p) / 2), on two lanes */
 // @ts-ignore: decorator
 @inline
-function sum_odd_x2(c: v128, p: v128, pe: v128): v128 {
+function sum_odd_x2(c: v128, p: v128, pe: v128, big: bool): v128 {
   let th = f64x2.add(c, p);
   let z  = f64x2.sub(th, c);
-  let tl = f64x2.add(f64x2.sub(c, f64x2.sub(th, z)), f64x2.sub(p, z));
+  // big: |c| >= |p|, Fast2Sum's error term
+  let tl = big ? f64x2.sub(p, z) : f64x2.add(f64x2.sub(c, f64x2.sub(th, z)), f64x2.sub(p, z));
   let v  = f64x2.add(tl, pe);
   z = f64x2.sub(v, tl);
   let e  = f64x2.add(f64x2.sub(tl, f64x2.sub(v, z)), f64x2.sub(pe, z));
   let one = i64x2.splat(1);
-  let odd = v128.and(f64x2.ne(e, f64x2.splat(0)), i64x2.eq(v128.and(v, one), i64x2.splat(0)));
-  let step = v128.or(i64x2.shr_s(v128.xor(v, e), 63), one);
+  let zero = i64x2.splat(0);
+  let odd = v128.and(f64x2.ne(e, f64x2.splat(0)), i64x2.eq(v128.and(v, one), zero));
+  let step = v128.or(i64x2.lt_s(v128.xor(v, e), zero), one);
   return f64x2.add(th, i64x2.add(v, v128.and(step, odd)));
 }
 
@@ -294,30 +310,37 @@ export function pow_fixed(y: f64, fma: bool): f64 {
 }
 
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, the same bits. */
-// @ts-ignore: decorator
-@inline
 export function pow_fixed_fma_x2(y: v128): v128 {
   const N_MASK = (1 << EXP_TABLE_BITS) - 1;
-  let sp = f64x2.splat(SPLIT);
+  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi, elo = fma(y, lo, fma(y, hi, -ehi)), y split once for both
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(y, lhi_v);
-  let c = f64x2.mul(sp, y);
+  let c = f64x2.mul(f64x2.splat(SPLIT), y);
   let yh = f64x2.sub(c, f64x2.sub(c, y));
   let yl = f64x2.sub(y, yh);
   let hh = f64x2.splat(lhi_hi);
   let hl = f64x2.splat(lhi_lo);
   let err = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(yh, hh), ehi), f64x2.mul(yh, hl)), f64x2.mul(yl, hh)), f64x2.mul(yl, hl));
-  let elo = fma_x2(y, f64x2.splat(llo), err);
-  // see: exp_inline; lanes outside its main range take the scalar path
+  let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
+  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the integer nearest the exact x InvLn2N: the rounded product's
+  // unless that is a half-integer. Such lanes, and lanes outside the main range, take the scalar path
+  let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
+  let kd = f64x2.add(z, f64x2.splat(shift));
+  let ki = kd;
+  kd = f64x2.sub(kd, f64x2.splat(shift));
   let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
   let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
+  main = v128.and(main, f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5)));
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), true), pow_fixed(f64x2.extract_lane(y, 1), true));
   }
-  let kd = fma_x2(f64x2.splat(InvLn2N), ehi, f64x2.splat(shift));
-  let ki = kd;
-  kd = f64x2.sub(kd, f64x2.splat(shift));
-  let r = fma_x2(kd, f64x2.splat(NegLn2loN), fma_x2(kd, f64x2.splat(NegLn2hiN), ehi));
+  // fma(kd, NegLn2hiN, x) is exact: kd NegLn2hiN is (36-bit NegLn2hiN, |kd| < 2^17), and so is the sum
+  let r = f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN)));
+  // fma(kd, NegLn2loN, r): kd has 17 bits, its own Dekker half
+  let q = f64x2.mul(kd, f64x2.splat(NegLn2loN));
+  let qe = f64x2.add(f64x2.sub(f64x2.mul(kd, f64x2.splat(split_hi(NegLn2loN))), q),
+    f64x2.mul(kd, f64x2.splat(NegLn2loN - split_hi(NegLn2loN))));
+  r = sum_odd_x2(r, q, qe, false);
   r = f64x2.add(elo, r);
   let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
   let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
@@ -327,10 +350,13 @@ export function pow_fixed_fma_x2(y: v128): v128 {
     i64x2.shl(ki, 52 - EXP_TABLE_BITS),
   );
   let r2 = f64x2.mul(r, r);
-  let q23 = fma_x2(r, f64x2.splat(C3), f64x2.splat(C2));
-  let q45 = fma_x2(r, f64x2.splat(C5), f64x2.splat(C4));
-  let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail)));
-  return fma_x2(sbits, tmp, sbits);
+  c = f64x2.mul(f64x2.splat(SPLIT), r);
+  let rh = f64x2.sub(c, f64x2.sub(c, r));
+  let rl = f64x2.sub(r, rh);
+  let q23 = fma_split_x2(r, rh, rl, f64x2.splat(C3), f64x2.splat(split_hi(C3)), f64x2.splat(C3 - split_hi(C3)), f64x2.splat(C2), true);
+  let q45 = fma_split_x2(r, rh, rl, f64x2.splat(C5), f64x2.splat(split_hi(C5)), f64x2.splat(C5 - split_hi(C5)), f64x2.splat(C4), true);
+  let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
+  return fma_x2(sbits, tmp, sbits, true);
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
