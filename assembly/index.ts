@@ -38,7 +38,7 @@ export function pow_int(gamma: f64, t: f64, fma: bool): f64 {
 function exp_scale(gamma: f64, t: f64, neg: bool, fma: bool): f64 {
   // see: torch/optim/lr_scheduler.py CyclicLR._exp_range_scale_fn, gamma ** x; CPython float_pow special cases
   if (t == 0) return 1.0;
-  if (gamma == 0) return 0.0;
+  if (gamma == 0) return <f64><i64>t == t && (<i64>t & 1) ? gamma : 0.0;
   let s = pow_fixed(t, fma);
   if (neg && (<i64>t & 1)) s = -s;
   return s;

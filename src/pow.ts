@@ -282,13 +282,15 @@ function specialcase(tmp: number, sHi: number, sLo: number, kiLo: number, fma = 
 }
 
 /**
- * gamma ** t as CPython's float ** int computes it (t = 0 gives 1, 0 ** t gives 0, a negative base takes
- * the sign of t's parity) with glibc's no-FMA pow; `base` is powPrepare(|gamma|). Twin of the kernel's exp_scale.
+ * gamma ** t as CPython's float ** int computes it (t = 0 gives 1; (±0) ** t gives ±0 for an odd t, else 0; a
+ * negative base takes the sign of t's parity) with glibc's pow; `base` is powPrepare(|gamma|, libm). Twin of the
+ * kernel's exp_scale.
  */
 export function expScale(gamma: number, base: PowBase | null, t: number): number {
   // see: torch/optim/lr_scheduler.py CyclicLR._exp_range_scale_fn, gamma ** x
   if (t === 0) return 1.0;
-  if (gamma === 0 || base === null) return 0.0;
+  // see: CPython float_pow, 0 ** t: the base itself (its sign) for an odd integer t, else 0.0
+  if (gamma === 0 || base === null) return Math.abs(t % 2) === 1 ? gamma : 0.0;
   const s = powFixed(base, t);
   return gamma < 0 && Math.abs(t % 2) === 1 ? -s : s;
 }
