@@ -200,8 +200,6 @@ function exp_inline(x: f64, xtail: f64, fma: bool): f64 {
 
 /** fma(a, b, c) rounded once without an FMA instruction: the exact product (Veltkamp, Dekker), the exact sum,
  * its low part rounded to odd (Boldo & Melquiond). Exact for the finite operands of pow. */
-// @ts-ignore: decorator
-@inline
 function fma_rn(a: f64, b: f64, c: f64): f64 {
   let p  = a * b;
   let s  = SPLIT * a;
@@ -309,9 +307,18 @@ export function pow_fixed(y: f64, fma: bool): f64 {
   return exp_inline(ehi, elo, false);
 }
 
+/** exp_inline's table on two lanes: T[idx] (off 0, tail) or T[idx + 1] (off 8, the bits of scale before top) */
+// @ts-ignore: decorator
+@inline
+function exp_tab_x2(ki: v128, off: usize): v128 {
+  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
+  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
+  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
+  return i64x2(load<i64>(EXP_DATA_TAB + i0 + off), load<i64>(EXP_DATA_TAB + i1 + off));
+}
+
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, the same bits. */
 export function pow_fixed_fma_x2(y: v128): v128 {
-  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
   // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi, elo = fma(y, lo, fma(y, hi, -ehi)), y split once for both
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(y, lhi_v);
@@ -342,13 +349,8 @@ export function pow_fixed_fma_x2(y: v128): v128 {
     f64x2.mul(kd, f64x2.splat(NegLn2loN - split_hi(NegLn2loN))));
   r = sum_odd_x2(r, q, qe, false);
   r = f64x2.add(elo, r);
-  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
-  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
-  let tail = f64x2(load<f64>(EXP_DATA_TAB + i0), load<f64>(EXP_DATA_TAB + i1));
-  let sbits = i64x2.add(
-    i64x2(load<i64>(EXP_DATA_TAB + i0, 8), load<i64>(EXP_DATA_TAB + i1, 8)),
-    i64x2.shl(ki, 52 - EXP_TABLE_BITS),
-  );
+  let tail = exp_tab_x2(ki, 0);
+  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
   c = f64x2.mul(f64x2.splat(SPLIT), r);
   let rh = f64x2.sub(c, f64x2.sub(c, r));
@@ -363,7 +365,6 @@ export function pow_fixed_fma_x2(y: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function pow_fixed_x2(y: v128): v128 {
-  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
   // see: pow_lut, the no-FMA split of y * log(x)
   let yhi = v128.and(y, i64x2.splat(0xFFFFFFFFF8000000));
   let ylo = f64x2.sub(y, yhi);
@@ -382,13 +383,8 @@ export function pow_fixed_x2(y: v128): v128 {
   kd = f64x2.sub(kd, f64x2.splat(shift));
   let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
   r = f64x2.add(r, elo);
-  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
-  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
-  let tail = f64x2(load<f64>(EXP_DATA_TAB + i0), load<f64>(EXP_DATA_TAB + i1));
-  let sbits = i64x2.add(
-    i64x2(load<i64>(EXP_DATA_TAB + i0, 8), load<i64>(EXP_DATA_TAB + i1, 8)),
-    i64x2.shl(ki, 52 - EXP_TABLE_BITS),
-  );
+  let tail = exp_tab_x2(ki, 0);
+  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
   let tmp = f64x2.add(
     f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),
