@@ -27,7 +27,7 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
-/** pow(gamma, t) as CPython's float ** int computes it with glibc's pow (fma: its FMA build); for tests of src/pow.ts. */
+/** pow(gamma, t) as CPython's float ** int computes it with glibc's pow (fma: its FMA build); for tests. */
 export function pow_int(gamma: f64, t: f64, fma: bool): f64 {
   if (gamma != 0) pow_prepare(abs(gamma), fma);
   return exp_scale(gamma, t, gamma < 0, fma);
@@ -64,8 +64,8 @@ export function shape_span(total_size: f64): u32 {
  * Writes lr (and momentum) of `groups` param groups at last_epoch t = start + i, i in [0, length), into
  * rows of `stride` f64 (f32 when f32) at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
  * max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
- * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range), table[cycle - c0] or table[i] (a custom
- * scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
+ * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range: glibc's no-FMA pow, EXP_RANGE_FMA its FMA pow),
+ * table[cycle - c0] or table[i] (a custom scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
  * (a whole total_size, a whole start): scale_factor is then computed once per run of cycles that round alike.
  * Called by src/wasm.ts for schedule() and CyclicLR.
  */
@@ -183,7 +183,9 @@ function shape(t0: f64, n: u32, total_size: f64, step_ratio: f64, sf_buf: usize,
 /** the scale s of iterations t0 + i (b + i within the call), i in [0, n), into s_buf */
 // @ts-ignore: decorator
 @inline
-function scales(kind: i32, fma: bool, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0: f64, c_buf: usize, s_buf: usize): void {
+function scales(
+  kind: i32, fma: bool, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0: f64, c_buf: usize, s_buf: usize,
+): void {
   if (kind == TRIANGULAR2) {
     // see: CyclicLR._triangular2_scale_fn, 1 / (2. ** (x - 1)); the cycle changes rarely
     let last: f64 = NaN;

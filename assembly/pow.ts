@@ -1,5 +1,6 @@
 // pow(x, y) for x > 0 finite, split so a fixed base pays for its log once.
-// see: AssemblyScript std/assembly/util/math.ts pow_lut (musl src/math/pow.c, ARM optimized-routines), no-FMA path
+// see: AssemblyScript std/assembly/util/math.ts pow_lut (musl src/math/pow.c, ARM optimized-routines), no-FMA path;
+// glibc sysdeps/ieee754/dbl-64/e_pow.c as gcc -mfma builds it (libm.so.6: each a * b + c fused) for the FMA path
 import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 
 // @ts-ignore: decorator
@@ -237,11 +238,26 @@ function fma_x2(a: v128, b: v128, c: v128, big: bool): v128 {
 @inline
 function fma_split_x2(a: v128, ah: v128, al: v128, b: v128, bh: v128, bl: v128, c: v128, big: bool): v128 {
   let p  = f64x2.mul(a, b);
-  let pe = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl)), f64x2.mul(al, bh)), f64x2.mul(al, bl));
-  return sum_odd_x2(c, p, pe, big);
+  return sum_odd_x2(c, p, dekker_x2(p, ah, al, bh, bl), big);
 }
 
-/** the Veltkamp halves of a constant, on two lanes: [hi, lo] */
+/** a b - p exactly, p = a b rounded, a = ah + al and b = bh + bl split in 26 bits (Dekker) */
+// @ts-ignore: decorator
+@inline
+function dekker_x2(p: v128, ah: v128, al: v128, bh: v128, bl: v128): v128 {
+  let t = f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl));
+  return f64x2.add(f64x2.add(t, f64x2.mul(al, bh)), f64x2.mul(al, bl));
+}
+
+/** fma(r, k, c) for constants k, c on two lanes, r split as rh + rl */
+// @ts-ignore: decorator
+@inline
+function fma_const_x2(r: v128, rh: v128, rl: v128, k: f64, c: f64): v128 {
+  let kh = split_hi(k);
+  return fma_split_x2(r, rh, rl, f64x2.splat(k), f64x2.splat(kh), f64x2.splat(k - kh), f64x2.splat(c), true);
+}
+
+/** the high Veltkamp half of x (26 bits); the low half is x - split_hi(x) */
 // @ts-ignore: decorator
 @inline
 function split_hi(x: f64): f64 {
@@ -327,7 +343,7 @@ export function pow_fixed_fma_x2(y: v128): v128 {
   let yl = f64x2.sub(y, yh);
   let hh = f64x2.splat(lhi_hi);
   let hl = f64x2.splat(lhi_lo);
-  let err = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(yh, hh), ehi), f64x2.mul(yh, hl)), f64x2.mul(yl, hh)), f64x2.mul(yl, hl));
+  let err = dekker_x2(ehi, yh, yl, hh, hl);
   let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
   // see: exp_inline; kd = fma(InvLn2N, x, shift) is the integer nearest the exact x InvLn2N: the rounded product's
   // unless that is a half-integer. Such lanes, and lanes outside the main range, take the scalar path
@@ -355,8 +371,8 @@ export function pow_fixed_fma_x2(y: v128): v128 {
   c = f64x2.mul(f64x2.splat(SPLIT), r);
   let rh = f64x2.sub(c, f64x2.sub(c, r));
   let rl = f64x2.sub(r, rh);
-  let q23 = fma_split_x2(r, rh, rl, f64x2.splat(C3), f64x2.splat(split_hi(C3)), f64x2.splat(C3 - split_hi(C3)), f64x2.splat(C2), true);
-  let q45 = fma_split_x2(r, rh, rl, f64x2.splat(C5), f64x2.splat(split_hi(C5)), f64x2.splat(C5 - split_hi(C5)), f64x2.splat(C4), true);
+  let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big
+  let q45 = fma_const_x2(r, rh, rl, C5, C4);
   let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
   return fma_x2(sbits, tmp, sbits, true);
 }

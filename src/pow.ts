@@ -1,5 +1,6 @@
-// The JS twin of assembly/pow.ts: glibc's no-FMA pow (ARM optimized-routines, as AssemblyScript's Math.pow
-// computes it), for a base prepared once. u64 operations are done on (hi, lo) u32 words of the doubles.
+// The JS twin of assembly/pow.ts: glibc's pow (sysdeps/ieee754/dbl-64/e_pow.c, ARM optimized-routines), its no-FMA
+// build (as AssemblyScript's Math.pow computes it) and its FMA build (gcc -mfma contracts each a * b + c; every
+// fused op emulated exactly), for a base prepared once. u64 operations are done on (hi, lo) u32 words.
 // V8's Math.pow differs from glibc in ~10% of values; this gives glibc's bits.
 import { DEFAULT_LIBM, type Libm } from './options.js';
 import { EXP_DATA_WORDS, POW_LOG_DATA_WORDS } from './pow-tables.js';
