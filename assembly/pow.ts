@@ -334,6 +334,8 @@ function exp_tab_x2(ki: v128, off: usize): v128 {
 }
 
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, the same bits. */
+// @ts-ignore: decorator
+@inline
 export function pow_fixed_fma_x2(y: v128): v128 {
   // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi, elo = fma(y, lo, fma(y, hi, -ehi)), y split once for both
   let lhi_v = f64x2.splat(lhi);
