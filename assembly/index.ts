@@ -1,4 +1,4 @@
-import { pow_prepare, pow_fixed, pow_fixed_x2 } from "./pow";
+import { pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2 } from "./pow";
 
 // scale kinds, mirrored in src/plan.ts
 // @ts-ignore: decorator
@@ -8,9 +8,11 @@ import { pow_prepare, pow_fixed, pow_fixed_x2 } from "./pow";
 // @ts-ignore: decorator
 @inline const EXP_RANGE: i32 = 2;
 // @ts-ignore: decorator
-@inline const TABLE_CYCLE: i32 = 3;
+@inline const EXP_RANGE_FMA: i32 = 3;
 // @ts-ignore: decorator
-@inline const TABLE_ITER: i32 = 4;
+@inline const TABLE_CYCLE: i32 = 4;
+// @ts-ignore: decorator
+@inline const TABLE_ITER: i32 = 5;
 /** iterations per block: the shape of a block (sf, s) stays in cache while every group is written */
 // @ts-ignore: decorator
 @inline const BLOCK: u32 = 1024;
@@ -25,19 +27,19 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
-/** pow(gamma, t) as CPython's float ** int computes it with glibc's no-FMA pow; for tests of src/pow.ts. */
-export function pow_int(gamma: f64, t: f64): f64 {
-  if (gamma != 0) pow_prepare(abs(gamma));
-  return exp_scale(gamma, t, gamma < 0);
+/** pow(gamma, t) as CPython's float ** int computes it with glibc's pow (fma: its FMA build); for tests. */
+export function pow_int(gamma: f64, t: f64, fma: bool): f64 {
+  if (gamma != 0) pow_prepare(abs(gamma), fma);
+  return exp_scale(gamma, t, gamma < 0, fma);
 }
 
 // @ts-ignore: decorator
 @inline
-function exp_scale(gamma: f64, t: f64, neg: bool): f64 {
+function exp_scale(gamma: f64, t: f64, neg: bool, fma: bool): f64 {
   // see: torch/optim/lr_scheduler.py CyclicLR._exp_range_scale_fn, gamma ** x; CPython float_pow special cases
   if (t == 0) return 1.0;
-  if (gamma == 0) return 0.0;
-  let s = pow_fixed(t);
+  if (gamma == 0) return <f64><i64>t == t && (<i64>t & 1) ? gamma : 0.0;
+  let s = pow_fixed(t, fma);
   if (neg && (<i64>t & 1)) s = -s;
   return s;
 }
@@ -62,8 +64,8 @@ export function shape_span(total_size: f64): u32 {
  * Writes lr (and momentum) of `groups` param groups at last_epoch t = start + i, i in [0, length), into
  * rows of `stride` f64 (f32 when f32) at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
  * max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
- * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range), table[cycle - c0] or table[i] (a custom
- * scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
+ * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range: glibc's no-FMA pow, EXP_RANGE_FMA its FMA pow),
+ * table[cycle - c0] or table[i] (a custom scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
  * (a whole total_size, a whole start): scale_factor is then computed once per run of cycles that round alike.
  * Called by src/wasm.ts for schedule() and CyclicLR.
  */
@@ -72,7 +74,9 @@ export function fill(
   kind: i32, gamma: f64, table: usize, c0: f64,
   groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, scratch: usize, shape_table: usize, f32: bool,
 ): void {
-  if (kind == EXP_RANGE && gamma != 0) pow_prepare(abs(gamma));
+  let fma = kind == EXP_RANGE_FMA;
+  if (fma) kind = EXP_RANGE;
+  if (kind == EXP_RANGE && gamma != 0) pow_prepare(abs(gamma), fma);
   let sf_buf = scratch;
   let s_buf = scratch + (BLOCK << 3);
   let c_buf = scratch + (BLOCK << 4);
@@ -124,7 +128,7 @@ export function fill(
     // the scale: 1, one value for the whole run (a single cycle), or one per iteration
     let per_iteration = kind == EXP_RANGE || kind == TABLE_ITER || (needs_cycle && first != final);
     let k: f64 = 1;
-    if (per_iteration) scales(kind, t0, b, n, gamma, table, c0, c_buf, s_buf);
+    if (per_iteration) scales(kind, fma, t0, b, n, gamma, table, c0, c_buf, s_buf);
     else if (kind == TRIANGULAR2) k = 1.0 / pow2(first - 1);
     else if (kind == TABLE_CYCLE) k = load<f64>(table + (<usize>(first - c0) << 3));
     // every group from the shape
@@ -179,7 +183,9 @@ function shape(t0: f64, n: u32, total_size: f64, step_ratio: f64, sf_buf: usize,
 /** the scale s of iterations t0 + i (b + i within the call), i in [0, n), into s_buf */
 // @ts-ignore: decorator
 @inline
-function scales(kind: i32, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0: f64, c_buf: usize, s_buf: usize): void {
+function scales(
+  kind: i32, fma: bool, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0: f64, c_buf: usize, s_buf: usize,
+): void {
   if (kind == TRIANGULAR2) {
     // see: CyclicLR._triangular2_scale_fn, 1 / (2. ** (x - 1)); the cycle changes rarely
     let last: f64 = NaN;
@@ -199,12 +205,19 @@ function scales(kind: i32, t0: f64, b: u32, n: u32, gamma: f64, table: usize, c0
       // t >= 1: no t == 0 and no sign to fix, two lanes at a time
       let t0_v = f64x2.splat(t0);
       let i_v = f64x2(0, 1);
-      for (; i + 1 < n; i += 2) {
-        v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
-        i_v = f64x2.add(i_v, f64x2.splat(2));
+      if (fma) {
+        for (; i + 1 < n; i += 2) {
+          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v)));
+          i_v = f64x2.add(i_v, f64x2.splat(2));
+        }
+      } else {
+        for (; i + 1 < n; i += 2) {
+          v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
+          i_v = f64x2.add(i_v, f64x2.splat(2));
+        }
       }
     }
-    for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg));
+    for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg, fma));
   } else if (kind == TABLE_CYCLE) {
     for (let i: u32 = 0; i < n; i++) {
       store<f64>(s_buf + (i << 3), load<f64>(table + (<usize>(load<f64>(c_buf + (i << 3)) - c0) << 3)));

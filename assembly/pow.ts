@@ -1,5 +1,6 @@
 // pow(x, y) for x > 0 finite, split so a fixed base pays for its log once.
-// see: AssemblyScript std/assembly/util/math.ts pow_lut (musl src/math/pow.c, ARM optimized-routines), no-FMA path
+// see: AssemblyScript std/assembly/util/math.ts pow_lut (musl src/math/pow.c, ARM optimized-routines), no-FMA path;
+// glibc sysdeps/ieee754/dbl-64/e_pow.c as gcc -mfma builds it (libm.so.6: each a * b + c fused) for the FMA path
 import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 
 // @ts-ignore: decorator
@@ -24,17 +25,23 @@ import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 @inline const C4 = reinterpret<f64>(0x3FA55555CF172B91);
 // @ts-ignore: decorator
 @inline const C5 = reinterpret<f64>(0x3F81111167A4D017);
+// @ts-ignore: decorator
+@inline const SPLIT: f64 = 134217729; // 2^27 + 1, Veltkamp's splitter
 
 /** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
 export let lhi: f64 = 0;
 export let llo: f64 = 0;
+/** the FMA pow: Veltkamp halves of lhi, for the exact error of y * lhi; set by pow_prepare. */
+let lhi_hi: f64 = 0;
+let lhi_lo: f64 = 0;
+let llo_hi: f64 = 0;
 /** 1 when pow_lut's y-range special case must be consulted (x == 1); set by pow_prepare. */
 let x_is_one: bool = false;
 let x_gt_one: bool = false;
 
 // @ts-ignore: decorator
 @inline
-function log_inline(ix: u64): void {
+function log_inline(ix: u64, fma: bool): void {
   const N = 1 << POW_LOG_TABLE_BITS;
   const N_MASK = N - 1;
   const
@@ -60,6 +67,30 @@ function log_inline(ix: u64): void {
   let logc     = load<f64>(POW_LOG_DATA_TAB + (i << (2 + alignof<f64>())), 2 << alignof<f64>());
   let logctail = load<f64>(POW_LOG_DATA_TAB + (i << (2 + alignof<f64>())), 3 << alignof<f64>());
 
+  if (fma) {
+    // see: sysdeps/ieee754/dbl-64/e_pow.c log_inline, __FP_FAST_FMA, as gcc -mfma contracts it (libm.so.6)
+    let r   = fma_rn(z, invc, -1.0);
+    let t1  = fma_rn(kd, Ln2hi, logc);
+    let t2  = t1 + r;
+    let lo1 = fma_rn(kd, Ln2lo, logctail);
+    let lo2 = t1 - t2 + r;
+    let ar  = A0 * r;
+    let ar2 = r * ar;
+    let ar3 = r * ar2;
+    let hi  = t2 + ar2;
+    let lo3 = fma_rn(ar, r, -ar2);
+    let lo4 = t2 - hi + ar2;
+    let p   = fma_rn(ar2, fma_rn(ar2, fma_rn(r, A6, A5), fma_rn(r, A4, A3)), fma_rn(r, A2, A1));
+    let lo  = fma_rn(ar3, p, lo1 + lo2 + lo3 + lo4);
+    let y   = hi + lo;
+    lhi = y;
+    llo = hi - y + lo;
+    let c = SPLIT * y;
+    lhi_hi = c - (c - y);
+    lhi_lo = y - lhi_hi;
+    llo_hi = split_hi(llo);
+    return;
+  }
   let zhi = reinterpret<f64>((iz + u64(0x80000000)) & 0xFFFFFFFF00000000);
   let zlo = z - zhi;
   let rhi = zhi * invc - 1.0;
@@ -91,7 +122,7 @@ function log_inline(ix: u64): void {
 
 // @ts-ignore: decorator
 @inline
-function specialcase(tmp: f64, sbits: u64, ki: u64): f64 {
+function specialcase(tmp: f64, sbits: u64, ki: u64, fma: bool): f64 {
   const
     Ox1p_1022 = reinterpret<f64>(0x0010000000000000),
     Ox1p1009  = reinterpret<f64>(0x7F00000000000000);
@@ -99,8 +130,9 @@ function specialcase(tmp: f64, sbits: u64, ki: u64): f64 {
   if (!(ki & 0x80000000)) {
     sbits -= u64(1009) << 52;
     scale = reinterpret<f64>(sbits);
-    return Ox1p1009 * (scale + scale * tmp);
+    return Ox1p1009 * (fma ? fma_rn(scale, tmp, scale) : scale + scale * tmp);
   }
+  // k < 0: scale * tmp has two uses, so the FMA build computes this branch as the no-FMA one
   sbits += u64(1022) << 52;
   scale = reinterpret<f64>(sbits);
   let y = scale + scale * tmp;
@@ -117,7 +149,7 @@ function specialcase(tmp: f64, sbits: u64, ki: u64): f64 {
 
 // @ts-ignore: decorator
 @inline
-function exp_inline(x: f64, xtail: f64): f64 {
+function exp_inline(x: f64, xtail: f64, fma: bool): f64 {
   const N      = 1 << EXP_TABLE_BITS;
   const N_MASK = N - 1;
 
@@ -133,6 +165,23 @@ function exp_inline(x: f64, xtail: f64): f64 {
     }
     abstop = 0;
   }
+  if (fma) {
+    // see: e_pow.c exp_inline as glibc's FMA build computes it: each a * b + c contracted to fma (libm.so.6, -mfma)
+    let kd = fma_rn(InvLn2N, x, shift);
+    let ki = reinterpret<u64>(kd);
+    kd -= shift;
+    let r = fma_rn(kd, NegLn2loN, fma_rn(kd, NegLn2hiN, x));
+    r = xtail + r;
+    let idx = usize((ki & N_MASK) << 1);
+    let top = ki << (52 - EXP_TABLE_BITS);
+    let tail  = reinterpret<f64>(load<u64>(EXP_DATA_TAB + (idx << alignof<u64>())));
+    let sbits = load<u64>(EXP_DATA_TAB + (idx << alignof<u64>()), 1 << alignof<u64>()) + top;
+    let r2  = r * r;
+    let tmp = fma_rn(fma_rn(r, C5, C4), r2 * r2, fma_rn(fma_rn(r, C3, C2), r2, tail + r));
+    if (abstop == 0) return specialcase(tmp, sbits, ki, true);
+    let scale = reinterpret<f64>(sbits);
+    return fma_rn(scale, tmp, scale);
+  }
   let z  = InvLn2N * x;
   let kd = z + shift;
   let ki = reinterpret<u64>(kd);
@@ -145,13 +194,96 @@ function exp_inline(x: f64, xtail: f64): f64 {
   let sbits = load<u64>(EXP_DATA_TAB + (idx << alignof<u64>()), 1 << alignof<u64>()) + top;
   let r2  = r * r;
   let tmp = tail + r + r2 * (C2 + r * C3) + r2 * r2 * (C4 + r * C5);
-  if (abstop == 0) return specialcase(tmp, sbits, ki);
+  if (abstop == 0) return specialcase(tmp, sbits, ki, false);
   let scale = reinterpret<f64>(sbits);
   return scale + scale * tmp;
 }
 
-/** Prepares x (> 0, finite) as the base of pow_fixed; called once per schedule by the kernel. */
-export function pow_prepare(x: f64): void {
+/** fma(a, b, c) rounded once without an FMA instruction: the exact product (Veltkamp, Dekker), the exact sum,
+ * its low part rounded to odd (Boldo & Melquiond). Exact for the finite operands of pow. */
+function fma_rn(a: f64, b: f64, c: f64): f64 {
+  let p  = a * b;
+  let s  = SPLIT * a;
+  let ah = s - (s - a);
+  let al = a - ah;
+  s = SPLIT * b;
+  let bh = s - (s - b);
+  let bl = b - bh;
+  let pe = ah * bh - p + ah * bl + al * bh + al * bl;
+  let th = c + p;
+  let z  = th - c;
+  let tl = c - (th - z) + (p - z);
+  let v  = tl + pe;
+  z = v - tl;
+  let e  = tl - (v - z) + (pe - z);
+  let iv = reinterpret<i64>(v);
+  if (e != 0 && !(iv & 1)) iv += (iv ^ reinterpret<i64>(e)) < 0 ? -1 : 1;
+  return th + reinterpret<f64>(iv);
+}
+
+/** fma_rn on two lanes: the same operations lane by lane, the rounding to odd by a mask */
+// @ts-ignore: decorator
+@inline
+function fma_x2(a: v128, b: v128, c: v128, big: bool): v128 {
+  let sp = f64x2.splat(SPLIT);
+  let s  = f64x2.mul(sp, a);
+  let ah = f64x2.sub(s, f64x2.sub(s, a));
+  s = f64x2.mul(sp, b);
+  let bh = f64x2.sub(s, f64x2.sub(s, b));
+  return fma_split_x2(a, ah, f64x2.sub(a, ah), b, bh, f64x2.sub(b, bh), c, big);
+}
+
+/** fma_x2 with a and b already split (a = ah + al, b = bh + bl, 26 bits each): Dekker's exact product */
+// @ts-ignore: decorator
+@inline
+function fma_split_x2(a: v128, ah: v128, al: v128, b: v128, bh: v128, bl: v128, c: v128, big: bool): v128 {
+  let p  = f64x2.mul(a, b);
+  return sum_odd_x2(c, p, dekker_x2(p, ah, al, bh, bl), big);
+}
+
+/** a b - p exactly, p = a b rounded, a = ah + al and b = bh + bl split in 26 bits (Dekker) */
+// @ts-ignore: decorator
+@inline
+function dekker_x2(p: v128, ah: v128, al: v128, bh: v128, bl: v128): v128 {
+  let t = f64x2.add(f64x2.sub(f64x2.mul(ah, bh), p), f64x2.mul(ah, bl));
+  return f64x2.add(f64x2.add(t, f64x2.mul(al, bh)), f64x2.mul(al, bl));
+}
+
+/** fma(r, k, c) for constants k, c on two lanes, r split as rh + rl */
+// @ts-ignore: decorator
+@inline
+function fma_const_x2(r: v128, rh: v128, rl: v128, k: f64, c: f64): v128 {
+  let kh = split_hi(k);
+  return fma_split_x2(r, rh, rl, f64x2.splat(k), f64x2.splat(kh), f64x2.splat(k - kh), f64x2.splat(c), true);
+}
+
+/** the high Veltkamp half of x (26 bits); the low half is x - split_hi(x) */
+// @ts-ignore: decorator
+@inline
+function split_hi(x: f64): f64 {
+  return SPLIT * x - (SPLIT * x - x);
+}
+
+/** c + (p + pe) rounded once, p + pe an exact product (|pe| <= ulp(p) / 2), on two lanes */
+// @ts-ignore: decorator
+@inline
+function sum_odd_x2(c: v128, p: v128, pe: v128, big: bool): v128 {
+  let th = f64x2.add(c, p);
+  let z  = f64x2.sub(th, c);
+  // big: |c| >= |p|, Fast2Sum's error term
+  let tl = big ? f64x2.sub(p, z) : f64x2.add(f64x2.sub(c, f64x2.sub(th, z)), f64x2.sub(p, z));
+  let v  = f64x2.add(tl, pe);
+  z = f64x2.sub(v, tl);
+  let e  = f64x2.add(f64x2.sub(tl, f64x2.sub(v, z)), f64x2.sub(pe, z));
+  let one = i64x2.splat(1);
+  let zero = i64x2.splat(0);
+  let odd = v128.and(f64x2.ne(e, f64x2.splat(0)), i64x2.eq(v128.and(v, one), zero));
+  let step = v128.or(i64x2.lt_s(v128.xor(v, e), zero), one);
+  return f64x2.add(th, i64x2.add(v, v128.and(step, odd)));
+}
+
+/** Prepares x (> 0, finite) as the base of pow_fixed (fma: glibc's FMA build); called once per schedule. */
+export function pow_prepare(x: f64, fma: bool): void {
   let ix = reinterpret<u64>(x);
   x_is_one = ix == 0x3FF0000000000000;
   x_gt_one = ix > 0x3FF0000000000000;
@@ -161,13 +293,13 @@ export function pow_prepare(x: f64): void {
     ix &= 0x7FFFFFFFFFFFFFFF;
     ix -= u64(52) << 52;
   }
-  log_inline(ix);
+  log_inline(ix, fma);
 }
 
-/** pow(x, y) for the x of the last pow_prepare and any finite y ≠ 0: glibc's no-FMA bits. */
+/** pow(x, y) for the x of the last pow_prepare(x, fma) and any finite y ≠ 0: glibc's bits (fma: its FMA build). */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed(y: f64): f64 {
+export function pow_fixed(y: f64, fma: bool): f64 {
   let iy = reinterpret<u64>(y);
   let topy = iy >> 52;
   if ((topy & 0x7FF) - 0x3BE >= 0x43E - 0x3BE) {
@@ -175,18 +307,82 @@ export function pow_fixed(y: f64): f64 {
     if ((topy & 0x7FF) < 0x3BE) return 1;
     return x_gt_one == (topy < 0x800) ? Infinity : 0;
   }
+  if (fma) {
+    // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi; elo = y * lo + fma(y, hi, -ehi), contracted to one fma
+    let ehi = y * lhi;
+    let c = SPLIT * y;
+    let yh = c - (c - y);
+    let yl = y - yh;
+    let err = yh * lhi_hi - ehi + yh * lhi_lo + yl * lhi_hi + yl * lhi_lo;
+    return exp_inline(ehi, fma_rn(y, llo, err), true);
+  }
   let yhi = reinterpret<f64>(iy & 0xFFFFFFFFF8000000);
   let ylo = y - yhi;
   let ehi = yhi * lhi;
   let elo = ylo * lhi + y * llo;
-  return exp_inline(ehi, elo);
+  return exp_inline(ehi, elo, false);
+}
+
+/** exp_inline's table on two lanes: T[idx] (off 0, tail) or T[idx + 1] (off 8, the bits of scale before top) */
+// @ts-ignore: decorator
+@inline
+function exp_tab_x2(ki: v128, off: usize): v128 {
+  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
+  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
+  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
+  return i64x2(load<i64>(EXP_DATA_TAB + i0 + off), load<i64>(EXP_DATA_TAB + i1 + off));
+}
+
+/** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, the same bits. */
+// @ts-ignore: decorator
+@inline
+export function pow_fixed_fma_x2(y: v128): v128 {
+  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi, elo = fma(y, lo, fma(y, hi, -ehi)), y split once for both
+  let lhi_v = f64x2.splat(lhi);
+  let ehi = f64x2.mul(y, lhi_v);
+  let c = f64x2.mul(f64x2.splat(SPLIT), y);
+  let yh = f64x2.sub(c, f64x2.sub(c, y));
+  let yl = f64x2.sub(y, yh);
+  let hh = f64x2.splat(lhi_hi);
+  let hl = f64x2.splat(lhi_lo);
+  let err = dekker_x2(ehi, yh, yl, hh, hl);
+  let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
+  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the integer nearest the exact x InvLn2N: the rounded product's
+  // unless that is a half-integer. Such lanes, and lanes outside the main range, take the scalar path
+  let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
+  let kd = f64x2.add(z, f64x2.splat(shift));
+  let ki = kd;
+  kd = f64x2.sub(kd, f64x2.splat(shift));
+  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
+  let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
+  main = v128.and(main, f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5)));
+  if (!i64x2.all_true(main)) {
+    return f64x2(pow_fixed(f64x2.extract_lane(y, 0), true), pow_fixed(f64x2.extract_lane(y, 1), true));
+  }
+  // fma(kd, NegLn2hiN, x) is exact: kd NegLn2hiN is (36-bit NegLn2hiN, |kd| < 2^17), and so is the sum
+  let r = f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN)));
+  // fma(kd, NegLn2loN, r): kd has 17 bits, its own Dekker half
+  let q = f64x2.mul(kd, f64x2.splat(NegLn2loN));
+  let qe = f64x2.add(f64x2.sub(f64x2.mul(kd, f64x2.splat(split_hi(NegLn2loN))), q),
+    f64x2.mul(kd, f64x2.splat(NegLn2loN - split_hi(NegLn2loN))));
+  r = sum_odd_x2(r, q, qe, false);
+  r = f64x2.add(elo, r);
+  let tail = exp_tab_x2(ki, 0);
+  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  let r2 = f64x2.mul(r, r);
+  c = f64x2.mul(f64x2.splat(SPLIT), r);
+  let rh = f64x2.sub(c, f64x2.sub(c, r));
+  let rl = f64x2.sub(r, rh);
+  let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big
+  let q45 = fma_const_x2(r, rh, rl, C5, C4);
+  let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
+  return fma_x2(sbits, tmp, sbits, true);
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
 // @ts-ignore: decorator
 @inline
 export function pow_fixed_x2(y: v128): v128 {
-  const N_MASK = (1 << EXP_TABLE_BITS) - 1;
   // see: pow_lut, the no-FMA split of y * log(x)
   let yhi = v128.and(y, i64x2.splat(0xFFFFFFFFF8000000));
   let ylo = f64x2.sub(y, yhi);
@@ -197,7 +393,7 @@ export function pow_fixed_x2(y: v128): v128 {
   let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
   let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
   if (!i64x2.all_true(main)) {
-    return f64x2(pow_fixed(f64x2.extract_lane(y, 0)), pow_fixed(f64x2.extract_lane(y, 1)));
+    return f64x2(pow_fixed(f64x2.extract_lane(y, 0), false), pow_fixed(f64x2.extract_lane(y, 1), false));
   }
   let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
   let kd = f64x2.add(z, f64x2.splat(shift));
@@ -205,13 +401,8 @@ export function pow_fixed_x2(y: v128): v128 {
   kd = f64x2.sub(kd, f64x2.splat(shift));
   let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
   r = f64x2.add(r, elo);
-  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
-  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
-  let tail = f64x2(load<f64>(EXP_DATA_TAB + i0), load<f64>(EXP_DATA_TAB + i1));
-  let sbits = i64x2.add(
-    i64x2(load<i64>(EXP_DATA_TAB + i0, 8), load<i64>(EXP_DATA_TAB + i1, 8)),
-    i64x2.shl(ki, 52 - EXP_TABLE_BITS),
-  );
+  let tail = exp_tab_x2(ki, 0);
+  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
   let tmp = f64x2.add(
     f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),

@@ -11,6 +11,6 @@ for suite in public pytorch_suite; do
   GLIBC_TUNABLES=$NOFMA "$PY" torch_oracle.py "cases_$suite.json" "golden_${suite}_nofma.json"
   "$PY" spec_check.py "golden_$suite.json"
 done
-GLIBC_TUNABLES=$NOFMA "$PY" ../../scripts/gen-pow-fixture.py pow_glibc_nofma.bin
-"$PY" ../../scripts/gen-pow-fixture.py pow_glibc_fma.bin
+GLIBC_TUNABLES=$NOFMA "$PY" ../../scripts/gen-pow-fixture.py nofma .
+"$PY" ../../scripts/gen-pow-fixture.py fma .
 echo "fixtures regenerated; run npm test"

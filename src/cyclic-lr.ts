@@ -284,12 +284,15 @@ export class CyclicLR {
    */
   scaleFn(x: number): number {
     if (this.#custom) return callScaleFn(this.#custom, x);
-    const { mode, gamma } = this.#r;
+    const { mode, gamma, libm } = this.#r;
     let s = 1;
-    if (mode === 'triangular2') s = Number.isInteger(x) ? triangular2Scale(x) : 1 / powFixed(powPrepare(2), x - 1);
+    if (mode === 'triangular2')
+      s = Number.isInteger(x) ? triangular2Scale(x) : 1 / powFixed(powPrepare(2, libm), x - 1);
     else if (mode === 'exp_range')
       s =
-        gamma < 0 && !Number.isInteger(x) ? NaN : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma)), x);
+        gamma < 0 && !Number.isInteger(x)
+          ? NaN
+          : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma), libm), x);
     if (!Number.isFinite(s))
       throw new CyclicLRError('ERR_OVERFLOW', `${mode} scale at x = ${x} is not a finite number`, 'mode');
     return s;

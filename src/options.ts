@@ -15,7 +15,7 @@ export type PerGroup = number | readonly number[];
  */
 export type Libm = 'fma' | 'nofma';
 /** the libm variant used when options name none */
-export const DEFAULT_LIBM: Libm = 'nofma';
+export const DEFAULT_LIBM: Libm = 'fma';
 
 /** PyTorch's `CyclicLR` arguments in camelCase, with PyTorch's defaults. */
 export interface CyclicLROptions {

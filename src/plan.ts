@@ -9,8 +9,10 @@ import { expScale, powPrepare, type PowBase } from './pow.js';
 export const TRIANGULAR = 0;
 export const TRIANGULAR2 = 1;
 export const EXP_RANGE = 2;
-export const TABLE_CYCLE = 3;
-export const TABLE_ITER = 4;
+/** exp_range with glibc's FMA pow (libm 'fma'); EXP_RANGE is its no-FMA pow */
+export const EXP_RANGE_FMA = 3;
+export const TABLE_CYCLE = 4;
+export const TABLE_ITER = 5;
 
 /** iterations per chunk when a custom scaleFn fills a table (bounds the table's memory) */
 export const CHUNK = 1 << 16;
@@ -107,7 +109,8 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
   let powBase: PowBase | null = null;
   const fn = r.scaleFn;
   if (fn !== null) kind = r.scaleMode === 'cycle' ? TABLE_CYCLE : TABLE_ITER;
-  else kind = r.mode === 'triangular2' ? TRIANGULAR2 : r.mode === 'exp_range' ? EXP_RANGE : TRIANGULAR;
+  else if (r.mode === 'exp_range') kind = r.libm === 'fma' ? EXP_RANGE_FMA : EXP_RANGE;
+  else kind = r.mode === 'triangular2' ? TRIANGULAR2 : TRIANGULAR;
 
   let fixedMaxAbsS = 1;
   if (kind === TRIANGULAR2) {
@@ -121,9 +124,9 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
       );
     }
     fixedMaxAbsS = s;
-  } else if (kind === EXP_RANGE) {
+  } else if (kind === EXP_RANGE || kind === EXP_RANGE_FMA) {
     const gamma = r.gamma;
-    if (gamma !== 0) powBase = powPrepare(Math.abs(gamma));
+    if (gamma !== 0) powBase = powPrepare(Math.abs(gamma), r.libm);
     for (const t of [start, end]) {
       if (gamma === 0 && t < 0)
         throw new CyclicLRError('ERR_OVERFLOW', `exp_range: gamma ** t divides by zero at t = ${t} (gamma 0)`, 'gamma');

@@ -7,6 +7,7 @@ import {
   TRIANGULAR,
   TRIANGULAR2,
   EXP_RANGE,
+  EXP_RANGE_FMA,
   TABLE_CYCLE,
   cycleOf,
   triangular2Scale,
@@ -38,7 +39,7 @@ export function fillJs(
       sfBuf[i] = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
       if (!hasS) continue;
       if (kind === TRIANGULAR2) sBuf[i] = triangular2Scale(cycle);
-      else if (kind === EXP_RANGE) sBuf[i] = expScale(plan.gamma, plan.powBase, t);
+      else if (kind === EXP_RANGE || kind === EXP_RANGE_FMA) sBuf[i] = expScale(plan.gamma, plan.powBase, t);
       else if (kind === TABLE_CYCLE) sBuf[i] = table![cycle - c0];
       else sBuf[i] = table![b + i];
     }

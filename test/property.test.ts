@@ -22,11 +22,12 @@ function sameBits(a: ScheduleResult, b: ScheduleResult): string | null {
 }
 
 describe('backend wasm ≡ backend js, bit for bit', () => {
-  it(`on ${RUNS} random configs and windows (seed ${SEED})`, () => {
+  it(`on ${RUNS} random configs, windows and libm variants (seed ${SEED})`, () => {
     fc.assert(
-      fc.property(configArb, windowArb, ({ options }, window) => {
-        const w = outcome(() => schedule(options as any, { ...window, backend: 'wasm' }));
-        const j = outcome(() => schedule(options as any, { ...window, backend: 'js' }));
+      fc.property(configArb, windowArb, fc.constantFrom('fma', 'nofma'), ({ options }, window, libm) => {
+        const o = { ...options, libm };
+        const w = outcome(() => schedule(o as any, { ...window, backend: 'wasm' }));
+        const j = outcome(() => schedule(o as any, { ...window, backend: 'js' }));
         expect(w.ok).toBe(j.ok);
         if (!w.ok || !j.ok) {
           expect(w).toEqual(j);
