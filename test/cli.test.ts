@@ -236,16 +236,16 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
     [['--base-lr'], /argument missing/],
     [
       ['--base-lr', '0.1', '--max-lr', '1', '--step-size-up', '0'],
-      /^cyclic-lr: --step-size-up: stepSizeUp must be a positive finite number, got 0$/m,
+      /^cyclic-lr: --step-size-up must be a positive finite number, got 0$/m,
     ],
     [['--base-lr', '0.1', '--max-lr', 'abc'], /--max-lr must be a number, got "abc"/],
     [['--base-lr', '0.1', '--max-lr', '1', '--iterations', '2.5'], /--iterations must be a whole number/],
-    [['--base-lr', '0.1', '--max-lr', '1', '--mode', 'CATS'], /^cyclic-lr: --mode: /m],
+    [['--base-lr', '0.1', '--max-lr', '1', '--mode', 'CATS'], /^cyclic-lr: --mode must be /m],
     [['--base-lr', '0.1', '--max-lr', '1', '--dtype', 'int8'], /--dtype/],
-    [['--base-lr', '0.1', '--max-lr', '1', '--out', 'x.txt'], /must be \.npy, \.csv or \.json/],
+    [['--base-lr', '0.1', '--max-lr', '1', '--out', 'x.txt'], /must be \.npy, \.npz, \.csv or \.json/],
     [
       ['--base-lr', '0.1', '--max-lr', '1', '--mode', 'exp_range', '--gamma', '1.5', '--iterations', '2000'],
-      /^cyclic-lr: --gamma: exp_range: gamma \*\* t overflows at t = 1751/m,
+      /^cyclic-lr: .*gamma \*\* t overflows at t = 1751/m,
     ],
     [['grid', '--base-lr', '0.1', '--max-lr', '1', '--out', 'g.npz'], /grid needs at least one comma list/],
   ])('%j', (args, message) => {
@@ -253,7 +253,7 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
     const r = run(args, dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(/hint: cyclic-lr --help/);
+    expect(r.stderr).toMatch(args[0] === 'grid' ? /hint: cyclic-lr grid --help/ : /hint: cyclic-lr --help/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(readdirSync(dir)).toEqual([]);
   });
