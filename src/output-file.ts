@@ -383,6 +383,7 @@ export function guardSignals(): () => void {
   for (const [sig, h] of handlers) process.on(sig, h);
   return () => {
     for (const [sig, h] of handlers) process.off(sig, h);
+    interruptedBy = null;
   };
 }
 
