@@ -44,6 +44,7 @@ import {
   CsvSink,
   csvMinBytes,
   JsonSink,
+  jsonText,
   NpySink,
   NpyStreamSink,
   NpzSink,
@@ -191,7 +192,8 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
     { flag: '--momentum-out', file: f.momentumOut },
     { flag: '--plot', file: f.plot },
   ]);
-  const json = JSON.stringify({ ...resolvedOptions(r), start, iterations: n, dtype });
+  const resolved = { ...resolvedOptions(r), start, iterations: n, dtype };
+  const json = jsonText(resolved);
   const optionsText = unicodeArray([json]);
   const npzExtras = [{ name: 'options', descr: optionsText.descr, shape: [], bytes: optionsText.bytes }];
   checkSpace(
@@ -220,7 +222,7 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
       else if (p.ext === '.npz') sinks.push(new NpzSink(open(p), s, npzExtras));
       else if (p.ext === '.csv') sinks.push(new CsvSink(open(p), s));
       else {
-        const head = { options: JSON.parse(json), start, iterations: n, groups: r.groups, dtype };
+        const head = { options: resolved, start, iterations: n, groups: r.groups, dtype };
         sinks.push(new JsonSink(open(p), s, head));
       }
     }

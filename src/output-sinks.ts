@@ -201,7 +201,7 @@ export class JsonSink implements Sink {
     }
   }
   finish(): void {
-    const head = JSON.stringify(this.head);
+    const head = jsonText(this.head);
     this.out.append(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"lr":`);
     this.rowsOf(this.lr);
     if (this.mom) {
@@ -234,6 +234,18 @@ export class JsonSink implements Sink {
     }
     this.out.append(grid ? `${text}]` : text);
   }
+}
+
+/** JSON of plain data with −0.0 kept as `-0.0` (JSON.stringify writes `0`; Python's json reads `-0` as int 0). */
+export function jsonText(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0.0' : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
 }
 
 /** The SVG chart: lr bands (and momentum bands on a second axis) per series, accumulated as chunks stream. */

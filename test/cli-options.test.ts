@@ -280,6 +280,7 @@ describe('outputs', () => {
     const text = readFileSync(at(file), 'utf8');
     const lr0 = file.endsWith('.csv') ? Number(text.split('\n')[1].split(',')[1]) : JSON.parse(text).lr[0][0];
     expect(Object.is(lr0, -0)).toBe(true);
+    if (file.endsWith('.json')) expect(Object.is(JSON.parse(text).options.base_lr, -0)).toBe(true);
   });
 
   it('grid: a --config list × an axis flag is every listed config × every axis value', async () => {
