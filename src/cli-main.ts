@@ -134,6 +134,7 @@ async function runSinks(
   f: Flags,
   compute: Compute,
   make: (open: (p: Planned) => OutputFile) => Sink[],
+  quiet = !!f.quiet,
 ): Promise<void> {
   const files: OutputFile[] = [];
   try {
@@ -142,7 +143,7 @@ async function runSinks(
       files.push(file);
       return file;
     });
-    await stream(s, f.chunk, compute, sinks, !!f.quiet);
+    await stream(s, f.chunk, compute, sinks, quiet);
     commitAll(files);
   } catch (e) {
     for (const file of files) file.abort();
@@ -212,22 +213,28 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
     return [out as ChunkResult];
   };
   const chart = new ChartSink(s);
-  await runSinks(s, f, compute, (open) => {
-    const sinks: Sink[] = [chart];
-    if (toStdout) sinks.push(format === '.npy' ? new NpyStreamSink(stdout, s) : new CsvSink(stdout, s));
-    for (const p of planned) {
-      if (p.flag === '--plot') sinks.push(new SvgSink(open(p), s, describe(r, start, n), null));
-      else if (p.flag === '--momentum-out') sinks.push(new NpySink(open(p), s, 'momentum'));
-      else if (p.ext === '.npy') sinks.push(new NpySink(open(p), s, 'lr'));
-      else if (p.ext === '.npz') sinks.push(new NpzSink(open(p), s, npzExtras));
-      else if (p.ext === '.csv') sinks.push(new CsvSink(open(p), s));
-      else {
-        const head = { options: resolved, start, iterations: n, groups: r.groups, dtype };
-        sinks.push(new JsonSink(open(p), s, head));
+  await runSinks(
+    s,
+    f,
+    compute,
+    (open) => {
+      const sinks: Sink[] = [chart];
+      if (toStdout) sinks.push(format === '.npy' ? new NpyStreamSink(stdout, s) : new CsvSink(stdout, s));
+      for (const p of planned) {
+        if (p.flag === '--plot') sinks.push(new SvgSink(open(p), s, describe(r, start, n), null));
+        else if (p.flag === '--momentum-out') sinks.push(new NpySink(open(p), s, 'momentum'));
+        else if (p.ext === '.npy') sinks.push(new NpySink(open(p), s, 'lr'));
+        else if (p.ext === '.npz') sinks.push(new NpzSink(open(p), s, npzExtras));
+        else if (p.ext === '.csv') sinks.push(new CsvSink(open(p), s));
+        else {
+          const head = { options: resolved, start, iterations: n, groups: r.groups, dtype };
+          sinks.push(new JsonSink(open(p), s, head));
+        }
       }
-    }
-    return sinks;
-  });
+      return sinks;
+    },
+    !!f.quiet || toStdout,
+  ); // no progress bar over data on the terminal
   const picture = renderTerminal(chart.env, 12, 'lr');
   if (noArgs)
     stdout.append(`${describe(r, start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${picture}`);

@@ -205,6 +205,8 @@ export class OutputFile {
   constructor(
     readonly target: Target,
     private readonly io: Io = fsIo,
+    /** fsync the file and its folder (default; `CYCLIC_LR_FSYNC=0` skips both: tests, scratch outputs) */
+    private readonly durable = process.env.CYCLIC_LR_FSYNC !== '0',
   ) {
     const rand = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
     // string concatenation, not path.join: `missing/..` must stay as written
@@ -270,7 +272,7 @@ export class OutputFile {
   sync(): void {
     this.check();
     try {
-      this.io.fsyncSync(this.fd);
+      if (this.durable) this.io.fsyncSync(this.fd);
       this.io.closeSync(this.fd);
     } catch (e) {
       throw failure(this.target.requested, e);
@@ -288,6 +290,7 @@ export class OutputFile {
     }
     this.state = 'done';
     live.delete(this);
+    if (!this.durable) return;
     let dfd: number | undefined;
     try {
       dfd = this.io.openSync(this.target.dir, 'r');

@@ -133,7 +133,7 @@ describe('OutputFile writes everything or nothing', () => {
   ] as const)('a failing %s: the target is untouched and no temporary file is left', (_w, over) => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'a.npy'), 'old');
-    const f = new OutputFile(checkTarget(path.join(dir, 'a.npy')), io(over as Partial<Io>));
+    const f = new OutputFile(checkTarget(path.join(dir, 'a.npy')), io(over as Partial<Io>), true);
     f.append('new');
     expect(thrown(() => commitAll([f]))).toBeInstanceOf(OutputError);
     f.abort();
@@ -156,8 +156,8 @@ describe('OutputFile writes everything or nothing', () => {
         fs.renameSync(a, b);
       }) as Io['renameSync'],
     });
-    const a = new OutputFile(checkTarget(path.join(dir, 'a.npy')), spy);
-    const b = new OutputFile(checkTarget(path.join(dir, 'b.npy')), spy);
+    const a = new OutputFile(checkTarget(path.join(dir, 'a.npy')), spy, true);
+    const b = new OutputFile(checkTarget(path.join(dir, 'b.npy')), spy, true);
     a.append('a');
     b.append('b');
     expect(thrown(() => commitAll([a, b]))).toBeInstanceOf(OutputError);
@@ -181,11 +181,17 @@ describe('OutputFile writes everything or nothing', () => {
         fs.fsyncSync(fd);
       }) as Io['fsyncSync'],
     });
-    const f = new OutputFile(checkTarget(path.join(dir, 'a.json')), spy);
+    const f = new OutputFile(checkTarget(path.join(dir, 'a.json')), spy, true);
     f.append('{}');
     commitAll([f]);
     expect(synced).toEqual([f.tmp, dir]);
     expect(readFileSync(path.join(dir, 'a.json'), 'utf8')).toBe('{}');
+    synced.length = 0;
+    const g = new OutputFile(checkTarget(path.join(dir, 'b.json')), spy, false); // CYCLIC_LR_FSYNC=0
+    g.append('{}');
+    commitAll([g]);
+    expect(synced).toEqual([]);
+    expect(readFileSync(path.join(dir, 'b.json'), 'utf8')).toBe('{}');
   });
 
   it('EIO from the folder fsync is reported (the rename may not be durable)', () => {
@@ -199,6 +205,7 @@ describe('OutputFile writes everything or nothing', () => {
           fs.fsyncSync(fd);
         }) as Io['fsyncSync'],
       }),
+      true,
     );
     f.append('{}');
     expect((thrown(() => commitAll([f])) as Error).message).toMatch(/cannot make durable .*a\.json: .*\(EIO\)/);
