@@ -230,7 +230,10 @@ export class OutputFile {
   }
 
   private check(): void {
-    if (this.state === 'aborted') throw new Interrupted(interruptedBy ?? 'SIGTERM');
+    if (this.state === 'aborted') {
+      if (interruptedBy) throw new Interrupted(interruptedBy);
+      throw new OutputError(`cannot write ${this.target.requested}: its temporary file was removed`, 'EBADF');
+    }
     if (this.state !== 'open') throw new OutputError(`cannot write ${this.target.requested}: already closed`, 'EBADF');
   }
 

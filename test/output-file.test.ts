@@ -1,5 +1,6 @@
 // The one writer (src/output-file.ts) under injected failures: short writes, writes of 0 bytes, ENOSPC, EDQUOT,
 // EIO at each step (write, fsync, close, rename, folder fsync), EAGAIN and EPIPE on stdout, signals.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -224,7 +225,12 @@ describe('OutputFile writes everything or nothing', () => {
     expect(thrown(() => a.append('late'))).toBeInstanceOf(OutputError);
     const c = new OutputFile(checkTarget(path.join(dir, 'c.csv')));
     c.abort();
-    expect(thrown(() => c.append('late'))).toBeInstanceOf(Interrupted);
+    expect((thrown(() => c.append('late')) as Error).message).toBe(
+      `cannot write ${path.join(dir, 'c.csv')}: its temporary file was removed`,
+    );
+    expect((thrown(() => a.append('late')) as Error).message).toBe(
+      `cannot write ${path.join(dir, 'new.csv')}: already closed`,
+    );
   });
 
   it('a temporary file that cannot be created names the requested path', () => {
@@ -353,3 +359,294 @@ describe('StdoutWriter', () => {
     expect((thrown(() => eio.append(new Float64Array(1))) as OutputError).code).toBe('EIO');
   });
 });
+
+describe('the writer in detail (each line a contract: mutation testing kills what these do not pin)', () => {
+  it('the temporary file is .NAME.PID.RANDOM.tmp beside the target', () => {
+    const dir = tmp();
+    const f = new OutputFile(checkTarget(path.join(dir, 'a.npy')));
+    expect(path.dirname(f.tmp)).toBe(dir);
+    expect(path.basename(f.tmp)).toMatch(new RegExp(`^\\.a\\.npy\\.${process.pid}\\.[0-9a-z]{6}\\.tmp$`));
+    f.abort();
+  });
+
+  it('each write asks for the rest of the buffer at the right offset and position; size is the furthest byte', () => {
+    const dir = tmp();
+    const asked: [number, number, number][] = [];
+    const f = new OutputFile(
+      checkTarget(path.join(dir, 'a')),
+      io({
+        writeSync: ((fd: number, b: Uint8Array, off: number, len: number, pos: number) => {
+          asked.push([off, len, pos]);
+          return fs.writeSync(fd, b, off, Math.min(len, 2), pos);
+        }) as Io['writeSync'],
+      }),
+    );
+    f.writeAt('abcde', 10);
+    expect(asked).toEqual([
+      [0, 5, 10],
+      [2, 3, 12],
+      [4, 1, 14],
+    ]);
+    expect(f.size).toBe(15);
+    f.writeAt('z', 0);
+    expect(f.size).toBe(15);
+    f.abort();
+  });
+
+  it('rename() without sync() still fsyncs first; the folder fd is closed; ENOTSUP, EISDIR, EPERM there are ignored', () => {
+    for (const code of ['ENOTSUP', 'EISDIR', 'EPERM', 'EINVAL']) {
+      const dir = tmp();
+      const events: string[] = [];
+      let dirFd = -1;
+      const f = new OutputFile(
+        checkTarget(path.join(dir, 'a')),
+        io({
+          openSync: ((p: string, fl: string, m?: number) => {
+            const fd = fs.openSync(p, fl, m);
+            if (p === dir) dirFd = fd;
+            return fd;
+          }) as Io['openSync'],
+          fsyncSync: ((fd: number) => {
+            events.push(fd === dirFd ? 'fsync dir' : 'fsync file');
+            if (fd === dirFd) throw errno(code);
+          }) as Io['fsyncSync'],
+          closeSync: ((fd: number) => {
+            events.push(fd === dirFd ? 'close dir' : 'close file');
+            fs.closeSync(fd);
+          }) as Io['closeSync'],
+        }),
+        true,
+      );
+      f.append('x');
+      f.rename();
+      expect(events).toEqual(['fsync file', 'close file', 'fsync dir', 'close dir']);
+      f.abort(); // after the rename: nothing to remove, the file stays
+      expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('x');
+    }
+  });
+
+  it('abort() of a synced file does not close it twice; the durable default follows CYCLIC_LR_FSYNC', () => {
+    const dir = tmp();
+    let closes = 0;
+    let syncs = 0;
+    const spy = io({
+      closeSync: ((fd: number) => {
+        closes++;
+        fs.closeSync(fd);
+      }) as Io['closeSync'],
+      fsyncSync: ((fd: number) => {
+        syncs++;
+        fs.fsyncSync(fd);
+      }) as Io['fsyncSync'],
+    });
+    const f = new OutputFile(checkTarget(path.join(dir, 'a')), spy);
+    f.sync();
+    f.abort();
+    expect(closes).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    const saved = process.env.CYCLIC_LR_FSYNC;
+    try {
+      process.env.CYCLIC_LR_FSYNC = '0';
+      syncs = 0;
+      commitAll([new OutputFile(checkTarget(path.join(dir, 'b')), spy)]);
+      expect(syncs).toBe(0);
+      delete process.env.CYCLIC_LR_FSYNC;
+      commitAll([new OutputFile(checkTarget(path.join(dir, 'c')), spy)]);
+      expect(syncs).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env.CYCLIC_LR_FSYNC;
+      else process.env.CYCLIC_LR_FSYNC = saved;
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('as root, a replaced file keeps its owner and group', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a'), 'old');
+    fs.chownSync(path.join(dir, 'a'), 1234, 5678);
+    commitAll([new OutputFile(checkTarget(path.join(dir, 'a')))]);
+    const st = statSync(path.join(dir, 'a'));
+    expect([st.uid, st.gid]).toEqual([1234, 5678]);
+  });
+
+  it('a failing fchmod removes the temporary file and names the target', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a'), 'old');
+    const t = checkTarget(path.join(dir, 'a'));
+    const e = thrown(
+      () =>
+        new OutputFile(
+          t,
+          io({
+            fchmodSync: (() => {
+              throw errno('EPERM');
+            }) as never,
+          }),
+        ),
+    );
+    expect((e as Error).message).toBe(`cannot write ${path.join(dir, 'a')}: operation not permitted (EPERM)`);
+    expect(readdirSync(dir)).toEqual(['a']);
+  });
+
+  it.each([
+    ['a folder', (d: string) => fs.mkdirSync(path.join(d, 't')), 'is a folder (EISDIR)', 'EISDIR'],
+    [
+      'a FIFO',
+      (d: string) => spawnFifo(path.join(d, 't')),
+      'not a regular file (a device or a pipe: use --out - for stdout)',
+      'ENOTREG',
+    ],
+    [
+      'a dangling link',
+      (d: string) => fs.symlinkSync('nowhere', path.join(d, 't')),
+      'a symbolic link to a missing file (ENOENT)',
+      'ENOENT',
+    ],
+    [
+      'a link to a folder',
+      (d: string) => {
+        fs.mkdirSync(path.join(d, 'f'));
+        fs.symlinkSync('f', path.join(d, 't'));
+      },
+      'is a folder (EISDIR)',
+      'EISDIR',
+    ],
+  ] as const)('checkTarget refuses %s', (_w, make, reason, code) => {
+    const dir = tmp();
+    make(dir);
+    const e = thrown(() => checkTarget(path.join(dir, 't'))) as OutputError;
+    expect(e.message).toBe(`cannot write ${path.join(dir, 't')}: ${reason}`);
+    expect(e.code).toBe(code);
+  });
+
+  it('checkTarget follows a link (the file it points to is replaced, in its folder) and keeps its mode', () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, 'real'));
+    writeFileSync(path.join(dir, 'real', 'x'), '', { mode: 0o640 });
+    fs.chmodSync(path.join(dir, 'real', 'x'), 0o640);
+    fs.symlinkSync('real/x', path.join(dir, 'l'));
+    const t = checkTarget(path.join(dir, 'l'));
+    expect([t.requested, t.file, t.dir]).toEqual([
+      path.join(dir, 'l'),
+      path.join(dir, 'real', 'x'),
+      path.join(dir, 'real'),
+    ]);
+    expect(t.existing?.mode).toBe(0o640);
+    expect(checkTarget(path.join(dir, 'new')).existing).toBe(null);
+  });
+
+  it('checkTarget: the folder missing, not a folder, or unreadable; lstat failing; the name at and past the limit', () => {
+    const dir = tmp();
+    const msg = (p: string, o?: Io) => (thrown(() => checkTarget(p, o)) as Error).message;
+    expect(msg(`${dir}/no/x`)).toBe(`cannot write ${dir}/no/x: the folder ${dir}/no does not exist (ENOENT)`);
+    writeFileSync(path.join(dir, 'f'), '');
+    const stf = io({
+      lstatSync: (() => {
+        throw errno('ENOENT');
+      }) as never,
+    });
+    expect(msg(`${dir}/f/x`, stf)).toBe(`cannot write ${dir}/f/x: ${dir}/f is not a folder (ENOTDIR)`);
+    const acc = io({
+      statSync: ((p: string) => {
+        if (p === dir) throw errno('EACCES');
+        return fs.statSync(p);
+      }) as never,
+    });
+    expect(msg(`${dir}/x`, acc)).toBe(`cannot write ${dir}/x: the folder ${dir} permission denied (EACCES)`);
+    const odd = io({
+      statSync: ((p: string) => {
+        if (p === dir) throw errno('EODD');
+        return fs.statSync(p);
+      }) as never,
+    });
+    expect(msg(`${dir}/x`, odd)).toBe(`cannot write ${dir}/x: the folder ${dir} EODD (EODD)`);
+    const ls = io({
+      lstatSync: (() => {
+        throw errno('EACCES');
+      }) as never,
+    });
+    expect(msg(`${dir}/x`, ls)).toBe(`cannot write ${dir}/x: permission denied (EACCES)`);
+    const suffix = `.${''}.${4194304}.xxxxxx.tmp`.length;
+    expect(() => checkTarget(`${dir}/${'a'.repeat(255 - suffix)}`)).not.toThrow();
+    expect(msg(`${dir}/${'a'.repeat(256 - suffix)}`)).toMatch(
+      /: the name is \d+ bytes; with the temporary suffix it passes 255 \(ENAMETOOLONG\)$/,
+    );
+  });
+
+  it('checkSpace: exactly the free space fits; file systems are counted apart', () => {
+    const dir = tmp();
+    const t = checkTarget(path.join(dir, 'a'));
+    const other = { ...checkTarget(path.join(dir, 'b')), dev: t.dev + 1 };
+    const small = io({ statfsSync: (() => ({ bavail: 10, bsize: 100 })) as never });
+    expect(() => checkSpace([{ target: t, bytes: 1000 }], small)).not.toThrow();
+    expect(() =>
+      checkSpace(
+        [
+          { target: t, bytes: 1000 },
+          { target: other, bytes: 1000 },
+        ],
+        small,
+      ),
+    ).not.toThrow();
+    expect(() => checkSpace([{ target: t, bytes: 1001 }], small)).toThrow(
+      /needs 1,001 bytes, and .* has 1,000 bytes free \(ENOSPC\)$/,
+    );
+  });
+
+  it('sameFile: two existing files differ by inode or device; an existing and a new one by path', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'a'), '');
+    writeFileSync(path.join(dir, 'b'), '');
+    const a = checkTarget(path.join(dir, 'a'));
+    const b = checkTarget(path.join(dir, 'b'));
+    expect(sameFile(a, b)).toBe(false);
+    expect(sameFile(a, { ...a, existing: { ...a.existing!, dev: a.existing!.dev + 1 } })).toBe(false);
+    expect(sameFile(a, checkTarget(path.join(dir, 'n')))).toBe(false);
+    expect(sameFile(checkTarget(path.join(dir, 'n')), a)).toBe(false);
+  });
+
+  it('failure(): every errno the writer names, a non-Error, null', () => {
+    const table: [string, string][] = [
+      ['ENOSPC', 'no space left on device'],
+      ['EDQUOT', 'disk quota exceeded'],
+      ['EIO', 'input/output error'],
+      ['EFBIG', 'file too large'],
+      ['EROFS', 'read-only file system'],
+      ['EACCES', 'permission denied'],
+      ['ENOENT', 'no such file or folder'],
+      ['ENOTDIR', 'a part of the path is not a folder'],
+      ['EISDIR', 'is a folder'],
+      ['ELOOP', 'too many symbolic links'],
+      ['ENAMETOOLONG', 'name too long'],
+      ['EXDEV', 'not on the same file system'],
+      ['ENFILE', 'too many open files'],
+      ['EAGAIN', 'resource temporarily unavailable'],
+    ];
+    for (const [code, reason] of table)
+      expect(failure('x', { code }).message).toBe(`cannot write x: ${reason} (${code})`);
+    expect(failure('x', null).message).toBe('cannot write x: input/output error (EIO)');
+    expect(failure('x', { code: 'EZZZ', message: 'EZZZ: odd, open' }, 'read').message).toBe(
+      'cannot read x: EZZZ: odd (EZZZ)',
+    );
+    expect(failure('x', Object.assign('text', {}) as unknown).message).toBe('cannot write x: input/output error (EIO)');
+  });
+
+  it('guardSignals installs one listener per signal and SIGXFSZ, and the uninstaller removes them all', () => {
+    const sigs = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGTERM', 'SIGXFSZ'] as const;
+    const before = sigs.map((s) => process.listenerCount(s));
+    const off = guardSignals();
+    expect(sigs.map((s) => process.listenerCount(s))).toEqual(before.map((n) => n + 1));
+    process.emit('SIGXFSZ' as never);
+    expect(interruption()).toBe(null);
+    process.emit('SIGINT' as never);
+    process.emit('SIGTERM' as never);
+    expect(interruption()).toBe('SIGINT'); // the first signal is the one reported
+    off();
+    expect(sigs.map((s) => process.listenerCount(s))).toEqual(before);
+    expect(interruption()).toBe(null);
+  });
+});
+
+function spawnFifo(p: string): void {
+  const r = spawnSync('mkfifo', [p]);
+  if (r.status !== 0) throw new Error('mkfifo failed');
+}
