@@ -138,7 +138,8 @@ export function checkTarget(requested: string, io: Io = fsIo): Target {
     d = io.statSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-    throw fail(`the folder ${dir} ${code === 'ENOENT' ? 'does not exist' : (REASONS[code] ?? code)} (${code})`, code);
+    const why = code === 'ENOENT' ? ' does not exist' : `: ${Object.hasOwn(REASONS, code) ? REASONS[code] : code}`;
+    throw fail(`the folder ${dir}${why} (${code})`, code);
   }
   if (!d.isDirectory()) throw fail(`${dir} is not a folder (ENOTDIR)`, 'ENOTDIR');
   try {

@@ -551,14 +551,14 @@ describe('the writer in detail (each line a contract: mutation testing kills wha
         return fs.statSync(p);
       }) as never,
     });
-    expect(msg(`${dir}/x`, acc)).toBe(`cannot write ${dir}/x: the folder ${dir} permission denied (EACCES)`);
+    expect(msg(`${dir}/x`, acc)).toBe(`cannot write ${dir}/x: the folder ${dir}: permission denied (EACCES)`);
     const odd = io({
       statSync: ((p: string) => {
         if (p === dir) throw errno('EODD');
         return fs.statSync(p);
       }) as never,
     });
-    expect(msg(`${dir}/x`, odd)).toBe(`cannot write ${dir}/x: the folder ${dir} EODD (EODD)`);
+    expect(msg(`${dir}/x`, odd)).toBe(`cannot write ${dir}/x: the folder ${dir}: EODD (EODD)`);
     const ls = io({
       lstatSync: (() => {
         throw errno('EACCES');
@@ -650,3 +650,122 @@ function spawnFifo(p: string): void {
   const r = spawnSync('mkfifo', [p]);
   if (r.status !== 0) throw new Error('mkfifo failed');
 }
+
+describe('the writer in detail, part 2', () => {
+  const counting = () => {
+    const n = { close: 0, unlink: 0 };
+    const spy = io({
+      closeSync: ((fd: number) => {
+        n.close++;
+        fs.closeSync(fd);
+      }) as Io['closeSync'],
+      unlinkSync: ((p: string) => {
+        n.unlink++;
+        fs.unlinkSync(p);
+      }) as Io['unlinkSync'],
+    });
+    return { n, spy };
+  };
+
+  it('abort() of an open file closes it once and removes it; after a commit, abort() touches nothing', () => {
+    const dir = tmp();
+    const { n, spy } = counting();
+    const f = new OutputFile(checkTarget(path.join(dir, 'a')), spy, false);
+    f.abort();
+    expect(n).toEqual({ close: 1, unlink: 1 });
+    const g = new OutputFile(checkTarget(path.join(dir, 'b')), spy, false);
+    commitAll([g]);
+    expect(liveFiles()).toBe(0);
+    g.abort();
+    expect(n).toEqual({ close: 2, unlink: 1 });
+    expect(() => g.sync()).toThrow(/already closed/);
+    expect(thrown(() => f.sync())).toBeInstanceOf(OutputError);
+  });
+
+  it('readAt reads back what was written; a failing read names the target', () => {
+    const dir = tmp();
+    const f = new OutputFile(checkTarget(path.join(dir, 'a')));
+    f.append('hello');
+    const buf = new Uint8Array(3);
+    expect(f.readAt(buf, 1)).toBe(3);
+    expect(Buffer.from(buf).toString()).toBe('ell');
+    const g = new OutputFile(
+      checkTarget(path.join(dir, 'b')),
+      io({
+        readSync: (() => {
+          throw errno('EIO');
+        }) as never,
+      }),
+    );
+    expect((thrown(() => g.readAt(buf, 0)) as Error).message).toBe(
+      `cannot read back ${path.join(dir, 'b')}: input/output error (EIO)`,
+    );
+    f.abort();
+    g.abort();
+  });
+
+  it('a folder that cannot be opened for its fsync (an ignored code) still completes the rename', () => {
+    const dir = tmp();
+    const f = new OutputFile(
+      checkTarget(path.join(dir, 'a')),
+      io({
+        openSync: ((p: string, fl: string, m?: number) => {
+          if (p === dir) throw errno('EPERM');
+          return fs.openSync(p, fl, m);
+        }) as Io['openSync'],
+      }),
+      true,
+    );
+    f.append('x');
+    expect(() => commitAll([f])).not.toThrow();
+    expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('x');
+  });
+
+  it('codes and names: EBADF after close, ENAMETOOLONG, ENOTDIR, an empty name, a name ending in /', () => {
+    const dir = tmp();
+    const f = new OutputFile(checkTarget(path.join(dir, 'a')));
+    commitAll([f]);
+    const e = thrown(() => f.append('x')) as OutputError;
+    expect([e.name, e.code]).toEqual(['OutputError', 'EBADF']);
+    const g = new OutputFile(checkTarget(path.join(dir, 'b')));
+    g.abort();
+    expect((thrown(() => g.append('x')) as OutputError).code).toBe('EBADF');
+    expect((thrown(() => checkTarget(`${dir}/${'a'.repeat(250)}`)) as OutputError).code).toBe('ENAMETOOLONG');
+    writeFileSync(path.join(dir, 'f'), '');
+    const noLstat = io({
+      lstatSync: (() => {
+        throw errno('ENOENT');
+      }) as never,
+    });
+    expect((thrown(() => checkTarget(`${dir}/f/x`, noLstat)) as OutputError).code).toBe('ENOTDIR');
+    expect((thrown(() => checkTarget('')) as Error).message).toBe('cannot write : an empty name');
+    const slash = thrown(() => checkTarget(`${dir}/new/`)) as OutputError;
+    expect([slash.message, slash.code]).toEqual([
+      `cannot write ${dir}/new/: a folder name (ends with /) (EISDIR)`,
+      'EISDIR',
+    ]);
+    expect(new Interrupted('SIGHUP').message).toBe('interrupted by SIGHUP');
+  });
+
+  it('StdoutWriter writes typed arrays as their bytes, asks for the rest of the buffer, names stdout', () => {
+    const got: Buffer[] = [];
+    const asked: number[] = [];
+    const w = new StdoutWriter({
+      writeSync: ((_fd: number, b: Uint8Array, off: number, len: number) => {
+        asked.push(len);
+        const k = Math.min(len, 5);
+        got.push(Buffer.from(b.subarray(off, off + k)));
+        return k;
+      }) as never,
+    });
+    w.append(new Float64Array([1.5]));
+    expect(Buffer.concat(got).readDoubleLE(0)).toBe(1.5);
+    expect(asked).toEqual([8, 3]);
+    const eio = new StdoutWriter({
+      writeSync: (() => {
+        throw errno('EIO');
+      }) as never,
+    });
+    expect((thrown(() => eio.append('x')) as Error).message).toBe('cannot write to stdout: input/output error (EIO)');
+  });
+});
