@@ -672,6 +672,7 @@ describe('the writer in detail, part 2', () => {
     const { n, spy } = counting();
     const f = new OutputFile(checkTarget(path.join(dir, 'a')), spy, false);
     f.abort();
+    f.abort();
     expect(n).toEqual({ close: 1, unlink: 1 });
     const g = new OutputFile(checkTarget(path.join(dir, 'b')), spy, false);
     commitAll([g]);
@@ -739,6 +740,7 @@ describe('the writer in detail, part 2', () => {
     });
     expect((thrown(() => checkTarget(`${dir}/f/x`, noLstat)) as OutputError).code).toBe('ENOTDIR');
     expect((thrown(() => checkTarget('')) as Error).message).toBe('cannot write : an empty name');
+    expect((thrown(() => checkTarget('')) as OutputError).code).toBe('ENOENT');
     const slash = thrown(() => checkTarget(`${dir}/new/`)) as OutputError;
     expect([slash.message, slash.code]).toEqual([
       `cannot write ${dir}/new/: a folder name (ends with /) (EISDIR)`,
