@@ -13,6 +13,8 @@ export class UsageError extends Error {}
 export const MAX_CONFIG_BYTES = 32 << 20;
 /** the most configs one grid takes (listed configs × the axes' combinations) */
 export const MAX_GRID_CONFIGS = 65_536;
+/** the most iterations per chunk (the hidden --chunk) */
+export const MAX_CHUNK = 1 << 24;
 /** the most threads --threads takes: the machine's cores × 4 */
 export const maxThreads = (): number => availableParallelism() * 4;
 
@@ -165,7 +167,11 @@ export function addCommon(cmd: Command, grid: boolean): Command {
     .option('--quiet', 'no progress bar, no terminal chart and no summary line')
     .addOption(
       new Option('--chunk <n>', 'iterations per chunk when streaming')
-        .argParser(whole('--chunk', 1))
+        .argParser((v) => {
+          const x = whole('--chunk', 1)(v);
+          if (x > MAX_CHUNK) throw new UsageError(`--chunk must be at most ${MAX_CHUNK}, got ${JSON.stringify(v)}`);
+          return x;
+        })
         .default(1 << 20)
         .hideHelp(),
     );

@@ -54,6 +54,7 @@ describe('bad requests are usage errors (exit 2, one line, a hint), refused befo
     ['--iterations -1e3', [...S, '--iterations', '-1e3', '--out', at('neg.npy')], /--iterations must be ≥ 1/],
     ['--chunk 0 (looped forever)', [...S, '--iterations', '10', '--chunk', '0'], /--chunk must be ≥ 1/],
     ['--chunk -5 (blamed on --iterations)', [...S, '--iterations', '10', '--chunk', '-5'], /^cyclic-lr: --chunk/],
+    ['--chunk 1e12', [...S, '--iterations', '10', '--chunk', '1e12'], /^cyclic-lr: --chunk must be at most 16777216/],
     ['--threads 1000', [...S, '--iterations', '10', '--threads', '1000'], /at most|from 1 to \d+ \(cores × 4\)/],
     ['--threads -1', [...S, '--iterations', '10', '--threads', '-1'], /0 \(one per core\)/],
     ['--out = --momentum-out', [...S, '--out', at('a.npy'), '--momentum-out', at('a.npy')], /names the same file/],
