@@ -1,406 +1,287 @@
-// The cyclic-lr command: a schedule (or a grid of schedules) to .npy / .npz / .csv / .json, with a plot.
-// main(argv) runs it and returns the exit code; src/cli.ts is the executable.
-import { csvHeader, csvLines } from './csv.js';
-import { Command, CommanderError, Option } from 'commander';
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+// The cyclic-lr command: a schedule (or a grid of schedules) to .npy / .npz / .csv / .json / stdout, with a plot.
+// main(argv) runs it and returns the exit code; src/cli.ts is the executable. Flags and --config:
+// src/cli-options.ts; the loop: src/cli-run.ts; formats: src/output-sinks.ts on the writer src/output-file.ts.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import {
+  addCommon,
+  type Flags,
+  formatOption,
+  MAX_GRID_CONFIGS,
+  maxThreads,
+  type Origin,
+  OPTIONS,
+  readRequest,
+  type Request,
+  speak,
+  UsageError,
+} from './cli-options.js';
+import { type ChunkResult, type Compute, stream } from './cli-run.js';
 import { CyclicLRError } from './errors.js';
 import { expandGrid, scheduleMany } from './many.js';
-import { resolveOptions, type CyclicLROptions } from './options.js';
-import { layoutNpz, finishNpz, npyHeader, unicodeArray, writeAt, type Descr } from './npy.js';
+import { unicodeArray } from './npy.js';
+import { type CyclicLROptions, type Resolved, resolveOptions } from './options.js';
+import {
+  abortAll,
+  checkSpace,
+  checkTarget,
+  commitAll,
+  guardSignals,
+  Interrupted,
+  type Io,
+  OutputError,
+  OutputFile,
+  ReaderGone,
+  SIGNALS,
+  sameFile,
+  StdoutWriter,
+  type Target,
+} from './output-file.js';
+import {
+  ChartSink,
+  CsvSink,
+  csvMinBytes,
+  JsonSink,
+  jsonText,
+  NpySink,
+  NpyStreamSink,
+  NpzSink,
+  npyBytes,
+  type Shape,
+  type Sink,
+  SvgSink,
+} from './output-sinks.js';
 import { scheduleParallel } from './parallel.js';
-import { Envelope, renderSvg, renderTerminal, svgColumns, type Series } from './plot.js';
-import { schedule, type ScheduleResult } from './schedule.js';
+import { renderTerminal } from './plot.js';
+import { type ScheduleResult, schedule } from './schedule.js';
 import type { Row } from './wasm.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
-/** a usage error: exit 2 with one line and a hint */
-class UsageError extends Error {}
+/** the most values a .json output holds (lr and momentum together) */
+export const MAX_JSON_VALUES = 5e7;
 
-const FLAG_OF: Record<string, string> = {
-  baseLr: '--base-lr',
-  maxLr: '--max-lr',
-  stepSizeUp: '--step-size-up',
-  stepSizeDown: '--step-size-down',
-  mode: '--mode',
-  gamma: '--gamma',
-  scaleMode: '--scale-mode',
-  cycleMomentum: '--cycle-momentum',
-  baseMomentum: '--base-momentum',
-  maxMomentum: '--max-momentum',
-  groups: '--groups',
-  length: '--iterations',
-  start: '--start',
-  dtype: '--dtype',
-  threads: '--threads',
-};
-const flagOf = (key: string | undefined): string => {
-  const k = (key ?? '')
-    .replace(/^configs\[\d+\]\./, '')
-    .replace(/\[\d+\]$/, '')
-    .split(' ')[0];
-  return FLAG_OF[k] ?? (key ? key : 'input');
-};
+const plural = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
 
-const num =
-  (flag: string) =>
-  (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x))
-      throw new UsageError(`${flag} must be a number, got ${JSON.stringify(v)}`);
-    return x;
-  };
-const whole =
-  (flag: string) =>
-  (v: string): number => {
-    const x = num(flag)(v);
-    if (!Number.isSafeInteger(x)) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(v)}`);
-    return x;
-  };
-const list =
-  (flag: string) =>
-  (v: string): number | number[] => {
-    const parts = v.split(',').map((p) => num(flag)(p));
-    return parts.length === 1 ? parts[0] : parts;
-  };
-
-interface Flags {
-  baseLr?: number | number[];
-  maxLr?: number | number[];
-  stepSizeUp?: number | number[];
-  stepSizeDown?: number | number[];
-  mode?: string;
-  gamma?: number | number[];
-  scaleMode?: string;
-  cycleMomentum?: boolean;
-  baseMomentum?: number | number[];
-  maxMomentum?: number | number[];
-  groups?: number;
-  start: number;
-  iterations?: number;
-  dtype: 'float64' | 'float32';
-  threads?: number;
-  config?: string;
-  out?: string;
-  momentumOut?: string;
-  plot?: string;
-  quiet?: boolean;
-  chunk: number;
-}
-
-function addCommon(cmd: Command, grid: boolean): Command {
-  const L = grid ? 'a comma list is a grid axis' : 'one value, or one per group (comma list)';
-  return cmd
-    .option('--base-lr <values>', `lower lr bound (${L})`, list('--base-lr'))
-    .option('--max-lr <values>', `upper lr bound (${L})`, list('--max-lr'))
-    .option(
-      '--step-size-up <n>',
-      `iterations up, default 2000${grid ? ' (comma list: grid axis)' : ''}`,
-      grid ? list('--step-size-up') : num('--step-size-up'),
-    )
-    .option(
-      '--step-size-down <n>',
-      `iterations down, default = up${grid ? ' (comma list: grid axis)' : ''}`,
-      grid ? list('--step-size-down') : num('--step-size-down'),
-    )
-    .option('--mode <mode>', `triangular | triangular2 | exp_range${grid ? ' (comma list: grid axis)' : ''}`)
-    .option(
-      '--gamma <x>',
-      `exp_range base, default 1.0${grid ? ' (comma list: grid axis)' : ''}`,
-      grid ? list('--gamma') : num('--gamma'),
-    )
-    .addOption(new Option('--scale-mode <m>', 'cycle | iterations (built-in modes force theirs)'))
-    .option('--cycle-momentum', 'cycle momentum inversely to lr (default)')
-    .option('--no-cycle-momentum', 'do not cycle momentum')
-    .option('--base-momentum <values>', `lower momentum bound, default 0.8 (${L})`, list('--base-momentum'))
-    .option('--max-momentum <values>', `upper momentum bound, default 0.9 (${L})`, list('--max-momentum'))
-    .option('--groups <n>', 'param groups when every per-group value is a scalar', whole('--groups'))
-    .option('--start <n>', 'first iteration (last_epoch)', whole('--start'), 0)
-    .option('--iterations <n>', 'iterations (1e6 accepted); default: 3 cycles', whole('--iterations'))
-    .addOption(
-      new Option('--dtype <type>', 'element type of the output').choices(['float64', 'float32']).default('float64'),
-    )
-    .option('--threads <n>', 'threads for the kernel (default: one; 0: all cores)', whole('--threads'))
-    .option(
-      '--config <file.json>',
-      grid
-        ? 'a list of configs (camelCase options), or options to extend'
-        : 'options (camelCase, as the library takes them); flags override',
-    )
-    .option(
-      '--out <file>',
-      grid
-        ? '.npz (lr, momentum [configs, groups, iterations], labels) or .json'
-        : '.npy (lr [groups, iterations]), .csv or .json; default: CSV to stdout',
-    )
-    .option('--plot <file.svg>', 'an SVG chart (lr, momentum on a second axis)')
-    .option('--quiet', 'no progress bar and no terminal chart')
-    .addOption(
-      new Option('--chunk <n>', 'iterations per chunk when streaming')
-        .argParser(whole('--chunk'))
-        .default(1 << 20)
-        .hideHelp(),
-    );
-}
-
-/** options from --config and the flags (flags win); `axes` collects comma lists for grids */
-function optionsFrom(
-  f: Flags,
-  grid: boolean,
-): { base: Record<string, unknown>; axes: Record<string, unknown[]>; configs: Record<string, unknown>[] | null } {
-  let base: Record<string, unknown> = {};
-  let configs: Record<string, unknown>[] | null = null;
-  if (f.config) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(f.config, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`--config ${f.config}: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (Array.isArray(parsed)) {
-      if (!grid) throw new UsageError('--config holds a list of configs: use `cyclic-lr grid --config …`');
-      configs = parsed as Record<string, unknown>[];
-    } else if (parsed && typeof parsed === 'object') base = { ...(parsed as Record<string, unknown>) };
-    else throw new UsageError(`--config ${f.config} must hold an options object or a list of them`);
-  }
-  const axes: Record<string, unknown[]> = {};
-  const set = (key: string, v: unknown) => {
-    if (v === undefined) return;
-    if (grid && Array.isArray(v)) axes[key] = v;
-    else if (grid && key === 'mode' && typeof v === 'string' && v.includes(',')) axes[key] = v.split(',');
-    else base[key] = v;
-  };
-  for (const key of [
-    'baseLr',
-    'maxLr',
-    'stepSizeUp',
-    'stepSizeDown',
-    'mode',
-    'gamma',
-    'scaleMode',
-    'cycleMomentum',
-    'baseMomentum',
-    'maxMomentum',
-    'groups',
-  ] as const) {
-    set(key, f[key]);
-  }
-  return { base, axes, configs };
-}
-
-/** writes to a temporary name beside the target; commit() renames it, abort() removes it */
-class AtomicFile {
-  readonly tmp: string;
-  fd: number;
-  constructor(readonly target: string) {
-    const dir = path.dirname(path.resolve(target));
-    this.tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
-    this.fd = openSync(this.tmp, 'wx+');
-    open.add(this);
-  }
-  commit(): void {
-    closeSync(this.fd);
-    renameSync(this.tmp, this.target);
-    open.delete(this);
-  }
-  abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* closed */
-    }
-    try {
-      unlinkSync(this.tmp);
-    } catch {
-      /* gone */
-    }
-    open.delete(this);
-  }
-}
-const open = new Set<AtomicFile>();
-const abortAll = () => {
-  for (const f of [...open]) f.abort();
-};
-
-function progress(quiet: boolean) {
-  const tty = !quiet && process.stderr.isTTY;
-  const t0 = Date.now();
-  let last = 0;
+/** PyTorch's names of the resolved options (what --config reads back): the run is reproducible from them. */
+function resolvedOptions(r: Resolved): Record<string, unknown> {
+  const pg = (v: readonly number[]) => (r.groups === 1 ? v[0] : [...v]);
   return {
-    update(done: number, total: number) {
-      if (!tty) return;
-      const now = Date.now();
-      if (now - last < 100 && done < total) return;
-      last = now;
-      const s = (now - t0) / 1000;
-      const rate = done / Math.max(s, 1e-3);
-      const eta = rate > 0 ? (total - done) / rate : 0;
-      const w = 30;
-      const k = Math.round((w * done) / total);
-      process.stderr.write(
-        `\r[${'#'.repeat(k)}${' '.repeat(w - k)}] ${((100 * done) / total).toFixed(0).padStart(3)}%  ${rate.toExponential(2)} values/s  ETA ${eta.toFixed(0)}s `,
-      );
-    },
-    end() {
-      if (tty) process.stderr.write('\n');
-    },
+    base_lr: pg(r.baseLrs),
+    max_lr: pg(r.maxLrs),
+    step_size_up: r.stepSizeUp,
+    step_size_down: r.stepSizeDown,
+    mode: r.mode,
+    gamma: r.gamma,
+    scale_mode: r.scaleMode,
+    cycle_momentum: r.cycleMomentum,
+    base_momentum: pg(r.baseMomentums),
+    max_momentum: pg(r.maxMomentums),
+    groups: r.groups,
+    libm: r.libm,
   };
 }
 
-let interrupted = false;
-
-const yieldToSignals = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function describe(o: Record<string, unknown>, start: number, n: number): string {
-  const parts = ['mode', 'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'gamma']
-    .filter((k) => o[k] !== undefined)
-    .map(
-      (k) =>
-        `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=${Array.isArray(o[k]) ? (o[k] as unknown[]).join('/') : o[k]}`,
-    );
+function describe(r: Resolved, start: number, n: number): string {
+  const v = (x: readonly number[]) => (x.every((y) => y === x[0]) ? String(x[0]) : x.join('/'));
+  const parts = [
+    `mode=${r.mode}`,
+    `base_lr=${v(r.baseLrs)}`,
+    `max_lr=${v(r.maxLrs)}`,
+    `step_size_up=${r.stepSizeUp}`,
+    `step_size_down=${r.stepSizeDown}`,
+    ...(r.mode === 'exp_range' ? [`gamma=${r.gamma}`] : []),
+  ];
   return `CyclicLR ${parts.join(' ')} · iterations ${start}–${start + n - 1}`;
 }
 
-async function runSchedule(f: Flags, noArgs: boolean): Promise<number> {
-  const { base } = optionsFrom(f, false);
-  if (noArgs) Object.assign(base, { baseLr: 0.01, maxLr: 0.1 }); // PyTorch's documentation example
-  const options = base as unknown as CyclicLROptions;
-  const r = resolveOptions(options);
-  const n = f.iterations ?? 3 * Math.ceil(r.totalSize);
-  const G = r.groups;
-  const mom = r.cycleMomentum;
-  const E = f.dtype === 'float32' ? 4 : 8;
-  const descr: Descr = f.dtype === 'float32' ? '<f4' : '<f8';
-  const ext = f.out ? path.extname(f.out).toLowerCase() : '';
-  if (f.out && !['.npy', '.csv', '.json'].includes(ext))
-    throw new UsageError(`--out ${f.out}: the extension must be .npy, .csv or .json`);
-  if (f.momentumOut && ext !== '.npy') throw new UsageError('--momentum-out goes with --out FILE.npy');
-  if (f.momentumOut && !mom) throw new UsageError('--momentum-out needs cycled momentum (not --no-cycle-momentum)');
-  if (f.plot && path.extname(f.plot).toLowerCase() !== '.svg')
-    throw new UsageError(`--plot ${f.plot}: the extension must be .svg`);
-  if (ext === '.json' && G * n * (mom ? 2 : 1) > 5e7)
-    throw new UsageError('--out .json holds at most 5e7 values: use .npy for more');
-  // validate the whole window before opening any file (exp_range overflow, sizes): a zero-length dry plan
-  schedule(options, { start: f.start, length: 0 });
-  if (f.start + n - 1 > Number.MAX_SAFE_INTEGER) throw new UsageError('--start + --iterations must stay ≤ 2^53');
+/** A file the run writes: the flag that named it, its checked target and format. */
+interface Planned {
+  flag: string;
+  target: Target;
+  ext: string;
+}
 
-  const chartEnvs = Array.from({ length: G }, () => new Envelope(72, f.start, n));
-  const svgCols = svgColumns(G * (mom ? 2 : 1));
-  const svgEnvs = f.plot
-    ? {
-        lr: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)),
-        mom: Array.from({ length: G }, () => new Envelope(svgCols, f.start, n)),
-      }
-    : null;
-  const files: AtomicFile[] = [];
+const extOf = (p: string) => path.extname(p).toLowerCase();
+
+/** Checks every output file before computing: writable, not named twice, enough free space. */
+function planFiles(named: readonly { flag: string; file: string | undefined }[]): Planned[] {
+  const out: Planned[] = [];
+  for (const { flag, file } of named) {
+    if (file === undefined || file === '-') continue;
+    const target = checkTarget(file);
+    const twin = out.find((p) => sameFile(p.target, target));
+    if (twin) throw new UsageError(`${flag} ${file} names the same file as ${twin.flag} ${twin.target.requested}`);
+    out.push({ flag, target, ext: extOf(file) });
+  }
+  return out;
+}
+
+function threadsOf(f: Flags): number | undefined {
+  if (f.threads === undefined || f.threads === 1) return undefined;
+  if (f.threads > maxThreads())
+    throw new UsageError(
+      `--threads must be 0 (one per core) or a whole number from 1 to ${maxThreads()} (cores × 4), got ${f.threads}`,
+    );
+  return f.threads === 0 ? availableParallelism() : f.threads;
+}
+
+/** Opens the planned files, runs the loop through their sinks, commits them together. */
+async function runSinks(
+  s: Shape,
+  f: Flags,
+  compute: Compute,
+  make: (open: (p: Planned) => OutputFile) => Sink[],
+  quiet = !!f.quiet,
+): Promise<void> {
+  const files: OutputFile[] = [];
   try {
-    const outFile = f.out ? new AtomicFile(f.out) : null;
-    if (outFile) files.push(outFile);
-    const momFile = f.momentumOut ? new AtomicFile(f.momentumOut) : null;
-    if (momFile) files.push(momFile);
-    const header = npyHeader(descr, [G, n]);
-    if (ext === '.npy') writeAt(outFile!.fd, header, 0);
-    if (momFile) writeAt(momFile.fd, header, 0);
-    const csvFd = ext === '.csv' ? outFile!.fd : !f.out && !noArgs ? 1 : null;
-    if (csvFd !== null) writeSync(csvFd, csvHeader(G, !!mom));
-    const json: { lr: number[][]; momentum: number[][] | null } = {
-      lr: Array.from({ length: G }, () => []),
-      momentum: mom ? Array.from({ length: G }, () => []) : null,
-    };
-    const bar = progress(!!f.quiet || csvFd === 1);
-    const threads = f.threads === 0 ? undefined : f.threads;
-    let out: ScheduleResult<Row> | undefined;
-    for (let off = 0; off < n; off += f.chunk) {
-      if (interrupted) throw new Error('interrupted');
-      const len = Math.min(f.chunk, n - off);
-      const s = f.start + off;
-      let res: ScheduleResult<Row>;
-      if (f.threads !== undefined && f.threads !== 1)
-        res = await scheduleParallel(options, { start: s, length: len, dtype: f.dtype, threads });
-      else
-        res = out = schedule(options, {
-          start: s,
-          length: len,
-          dtype: f.dtype,
-          out: out && out.lr[0].length === len ? out : undefined,
-        });
-      for (let g = 0; g < G; g++) {
-        chartEnvs[g].add(s, res.lr[g]);
-        if (svgEnvs) {
-          svgEnvs.lr[g].add(s, res.lr[g]);
-          if (res.momentum) svgEnvs.mom[g].add(s, res.momentum[g]);
-        }
-        if (ext === '.npy') writeAt(outFile!.fd, res.lr[g], header.length + (g * n + off) * E);
-        if (momFile) writeAt(momFile.fd, res.momentum![g], header.length + (g * n + off) * E);
-        if (ext === '.json') {
-          append(json.lr[g], res.lr[g]);
-          if (json.momentum) append(json.momentum[g], res.momentum![g]);
-        }
-      }
-      if (csvFd !== null) writeCsv(csvFd, s, res);
-      bar.update((off + len) * G * (mom ? 2 : 1), n * G * (mom ? 2 : 1)); // values, not iterations
-      await yieldToSignals();
-    }
-    bar.end();
-    if (ext === '.json')
-      writeSync(
-        outFile!.fd,
-        `${JSON.stringify({ options: base, start: f.start, iterations: n, groups: G, dtype: f.dtype, ...json })}\n`,
-      );
-    if (f.plot) {
-      const plotFile = new AtomicFile(f.plot);
-      files.push(plotFile);
-      const series: Series[] = [];
-      svgEnvs!.lr.forEach((env, g) => series.push({ label: G > 1 ? `lr, group ${g}` : 'lr', axis: 'lr', env }));
-      if (mom)
-        svgEnvs!.mom.forEach((env, g) =>
-          series.push({ label: G > 1 ? `momentum, group ${g}` : 'momentum', axis: 'momentum', env }),
-        );
-      writeSync(plotFile.fd, renderSvg(describe(base, f.start, n), series, f.start, n));
-    }
-    for (const file of files) file.commit();
+    const sinks = make((p) => {
+      const file = new OutputFile(p.target);
+      files.push(file);
+      return file;
+    });
+    await stream(s, f.chunk, compute, sinks, quiet);
+    commitAll(files);
   } catch (e) {
     for (const file of files) file.abort();
     throw e;
   }
-  const chart = renderTerminal(chartEnvs[0], 12, 'lr');
-  if (noArgs) {
-    process.stdout.write(
-      `${describe(base, f.start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${chart}`,
+}
+
+/** what main() needs to word an error: where each option came from */
+interface Context {
+  origin: Origin;
+}
+
+async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: StdoutWriter): Promise<number> {
+  const req = readRequest(f, false);
+  ctx.origin = req.origin;
+  if (noArgs) Object.assign(req.base, { baseLr: 0.01, maxLr: 0.1 }); // PyTorch's documentation example
+  const options = req.base as unknown as CyclicLROptions;
+  const r = resolveOptions(options);
+  const n = req.iterations ?? 3 * Math.ceil(r.totalSize);
+  const { start, dtype } = req;
+  const s: Shape = { configs: 1, groups: r.groups, n, start, dtype, momentum: r.cycleMomentum };
+
+  // what goes where: --out FILE, --out - (stdout), or no --out (CSV on stdout; nothing with --plot)
+  const toStdout = f.out === '-' || (f.out === undefined && !noArgs && (f.plot === undefined || !!f.format));
+  if (f.format && f.out !== undefined && f.out !== '-')
+    throw new UsageError(
+      `--format goes with stdout (--out - or no --out); --out ${f.out}: its extension is the format`,
     );
-  } else if (!f.plot && !f.quiet && process.stderr.isTTY) process.stderr.write(chart);
-  if (f.out && !f.quiet)
+  const format = toStdout ? `.${f.format ?? (f.out === '-' ? 'npy' : 'csv')}` : f.out ? extOf(f.out) : '';
+  if (f.out && f.out !== '-' && !['.npy', '.npz', '.csv', '.json'].includes(format))
+    throw new UsageError(`--out ${f.out}: the extension must be .npy, .npz, .csv or .json (or - for stdout)`);
+  if (f.momentumOut !== undefined) {
+    if (format !== '.npy') throw new UsageError('--momentum-out goes with an .npy --out (a file, or - for stdout)');
+    if (extOf(f.momentumOut) !== '.npy') throw new UsageError(`--momentum-out ${f.momentumOut}: must be a .npy file`);
+    if (!r.cycleMomentum) throw new UsageError('--momentum-out needs cycled momentum (not --no-cycle-momentum)');
+  }
+  if (f.plot !== undefined && extOf(f.plot) !== '.svg')
+    throw new UsageError(`--plot ${f.plot}: the extension must be .svg`);
+  if (format === '.json' && r.groups * n * (r.cycleMomentum ? 2 : 1) > MAX_JSON_VALUES)
+    throw new UsageError(`--out .json holds at most ${MAX_JSON_VALUES} values (lr and momentum): use .npy or .npz`);
+  if (start + n - 1 > Number.MAX_SAFE_INTEGER) throw new UsageError('--start + --iterations must stay ≤ 2^53');
+  // the whole window is valid (exp_range overflow, sizes) before any file is opened: a zero-length dry plan
+  schedule(options, { start, length: 0, dtype });
+  const threads = threadsOf(f);
+  const planned = planFiles([
+    { flag: '--out', file: f.out },
+    { flag: '--momentum-out', file: f.momentumOut },
+    { flag: '--plot', file: f.plot },
+  ]);
+  const resolved = { ...resolvedOptions(r), start, iterations: n, dtype };
+  const json = jsonText(resolved);
+  const optionsText = unicodeArray([json]);
+  const npzExtras = [{ name: 'options', descr: optionsText.descr, shape: [], bytes: optionsText.bytes }];
+  checkSpace(
+    planned.flatMap((p) => {
+      if (p.ext === '.npy') return [{ target: p.target, bytes: npyBytes(s) }];
+      if (p.ext === '.csv') return [{ target: p.target, bytes: csvMinBytes(s) }];
+      if (p.ext === '.npz') return [{ target: p.target, bytes: new NpzSink(null!, s, npzExtras).bytes() }];
+      return [];
+    }),
+  );
+
+  let out: ScheduleResult<Row> | undefined;
+  const compute: Compute = async (at, len) => {
+    if (threads !== undefined) return [await scheduleParallel(options, { start: at, length: len, dtype, threads })];
+    out = schedule(options, { start: at, length: len, dtype, out: out && out.lr[0].length === len ? out : undefined });
+    return [out as ChunkResult];
+  };
+  const chart = new ChartSink(s);
+  await runSinks(
+    s,
+    f,
+    compute,
+    (open) => {
+      const sinks: Sink[] = [chart];
+      if (toStdout) sinks.push(format === '.npy' ? new NpyStreamSink(stdout, s) : new CsvSink(stdout, s));
+      for (const p of planned) {
+        if (p.flag === '--plot') sinks.push(new SvgSink(open(p), s, describe(r, start, n), null));
+        else if (p.flag === '--momentum-out') sinks.push(new NpySink(open(p), s, 'momentum'));
+        else if (p.ext === '.npy') sinks.push(new NpySink(open(p), s, 'lr'));
+        else if (p.ext === '.npz') sinks.push(new NpzSink(open(p), s, npzExtras));
+        else if (p.ext === '.csv') sinks.push(new CsvSink(open(p), s));
+        else {
+          const head = { options: resolved, start, iterations: n, groups: r.groups, dtype };
+          sinks.push(new JsonSink(open(p), s, head));
+        }
+      }
+      return sinks;
+    },
+    !!f.quiet || toStdout,
+  ); // no progress bar over data on the terminal
+  const picture = renderTerminal(chart.env, 12, 'lr');
+  if (noArgs)
+    stdout.append(`${describe(r, start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${picture}`);
+  else if (!f.plot && !f.quiet && !toStdout && process.stderr.isTTY) process.stderr.write(picture);
+  if (planned.length && !f.quiet)
     process.stderr.write(
-      `wrote ${f.out}${f.momentumOut ? ` and ${f.momentumOut}` : ''}${f.plot ? ` and ${f.plot}` : ''}: ${G} groups × ${n} iterations (${f.dtype})\n`,
+      `wrote ${planned.map((p) => p.target.requested).join(' and ')}${toStdout ? ' and stdout' : ''}: ` +
+        `${plural(r.groups, 'group')} × ${plural(n, 'iteration')} (${dtype})\n`,
     );
   return 0;
 }
 
-/** appends a chunk's row to a JSON row (a loop: spreading a million values into push() overflows the stack) */
-function append(dst: number[], src: ArrayLike<number>): void {
-  for (let i = 0; i < src.length; i++) dst.push(src[i]);
+/** The grid's configs: each listed config (or the flags' options) × every combination of the axes. */
+function gridConfigs(req: Request): { labels: string[]; configs: Record<string, unknown>[] } {
+  const bases = req.listed ?? [{ options: {}, label: undefined }];
+  const axisKeys = Object.keys(req.axes);
+  if (!req.listed && !axisKeys.length)
+    throw new UsageError('grid needs at least one comma list (a grid axis), or --config with a list of configs');
+  let per = 1;
+  for (const k of axisKeys) per *= req.axes[k].length;
+  if (bases.length * per > MAX_GRID_CONFIGS)
+    throw new UsageError(
+      `the grid has ${bases.length * per} configs (${[bases.length > 1 ? `${bases.length} listed` : '', ...axisKeys.map((k) => `${req.axes[k].length} ${OPTIONS.get(k)!.flag}`)].filter(Boolean).join(' × ')}); at most ${MAX_GRID_CONFIGS}: split it`,
+    );
+  const labels: string[] = [];
+  const configs: Record<string, unknown>[] = [];
+  bases.forEach((b, k) => {
+    const merged = { ...b.options, ...req.base };
+    const name = req.listed ? (b.label ?? `config ${k}`) : '';
+    if (!axisKeys.length) {
+      labels.push(name);
+      configs.push(merged);
+      return;
+    }
+    const g = expandGrid(merged, req.axes);
+    for (let j = 0; j < g.configs.length; j++) {
+      labels.push(name ? `${name},${g.labels[j]}` : g.labels[j]);
+      configs.push(g.configs[j] as unknown as Record<string, unknown>);
+    }
+  });
+  return { labels, configs };
 }
 
-function writeCsv(fd: number, start: number, res: ScheduleResult<Row>): void {
-  for (const text of csvLines(start, res.lr, res.momentum)) writeSync(fd, text);
-}
-
-async function runGrid(f: Flags): Promise<number> {
-  const { base, axes, configs: listed } = optionsFrom(f, true);
-  let labels: string[];
-  let configs: CyclicLROptions[];
-  if (listed) {
-    labels = listed.map((c, k) => (typeof c.label === 'string' ? c.label : `config ${k}`));
-    configs = listed.map((c) => {
-      const { label: _l, ...o } = c;
-      return { ...o, ...base } as unknown as CyclicLROptions;
-    });
-  } else {
-    if (!Object.keys(axes).length)
-      throw new UsageError('grid needs at least one comma list (a grid axis), or --config with a list of configs');
-    ({ labels, configs } = expandGrid(base, axes));
-  }
+async function runGrid(f: Flags, ctx: Context): Promise<number> {
+  const req = readRequest(f, true);
+  ctx.origin = req.origin;
+  const { labels, configs } = gridConfigs(req);
   const resolved = configs.map((o, k) => {
     try {
       return resolveOptions(o);
@@ -409,102 +290,53 @@ async function runGrid(f: Flags): Promise<number> {
     }
   });
   const G = resolved[0].groups;
-  if (resolved.some((r) => r.groups !== G))
+  if (resolved.some((x) => x.groups !== G))
     throw new UsageError('every config of a grid must have the same number of groups');
   const mom = resolved[0].cycleMomentum;
-  if (resolved.some((r) => r.cycleMomentum !== mom))
+  if (resolved.some((x) => x.cycleMomentum !== mom))
     throw new UsageError('every config of a grid must cycle momentum, or none');
-  const n = f.iterations ?? 3 * Math.ceil(Math.max(...resolved.map((r) => r.totalSize)));
+  let longest = 0;
+  for (const x of resolved) if (x.totalSize > longest) longest = x.totalSize; // a loop: no spread into Math.max
+  const n = req.iterations ?? 3 * Math.ceil(longest);
   const C = configs.length;
-  const E = f.dtype === 'float32' ? 4 : 8;
-  const descr: Descr = f.dtype === 'float32' ? '<f4' : '<f8';
+  const { start, dtype } = req;
   if (!f.out) throw new UsageError('grid needs --out FILE.npz (or .json)');
-  const ext = path.extname(f.out).toLowerCase();
+  const ext = extOf(f.out);
   if (ext !== '.npz' && ext !== '.json') throw new UsageError(`--out ${f.out}: a grid goes to .npz or .json`);
-  if (ext === '.json' && C * G * n * (mom ? 2 : 1) > 5e7)
-    throw new UsageError('--out .json holds at most 5e7 values: use .npz for more');
-  scheduleMany(configs, { start: f.start, length: 0 });
-  const cols = svgColumns(C);
-  const envs = f.plot
-    ? configs.map(() => ({ lr: new Envelope(cols, f.start, n), mom: new Envelope(cols, f.start, n) }))
-    : null;
-  const files: AtomicFile[] = [];
-  try {
-    const outFile = new AtomicFile(f.out);
-    files.push(outFile);
-    const lab = unicodeArray(labels);
-    const arrays = [
-      { name: 'lr', header: npyHeader(descr, [C, G, n]), dataBytes: C * G * n * E },
-      ...(mom ? [{ name: 'momentum', header: npyHeader(descr, [C, G, n]), dataBytes: C * G * n * E }] : []),
-      { name: 'labels', header: npyHeader(lab.descr, [C]), dataBytes: lab.bytes.length },
-    ];
-    const { entries, end } = layoutNpz(arrays);
-    const json = {
-      lr: configs.map(() => Array.from({ length: G }, () => [] as number[])),
-      momentum: mom ? configs.map(() => Array.from({ length: G }, () => [] as number[])) : null,
-    };
-    const bar = progress(!!f.quiet);
-    for (let off = 0; off < n; off += f.chunk) {
-      if (interrupted) throw new Error('interrupted');
-      const len = Math.min(f.chunk, n - off);
-      const many = scheduleMany(configs, { start: f.start + off, length: len, dtype: f.dtype });
-      many.results.forEach((res, c) => {
-        for (let g = 0; g < G; g++) {
-          if (ext === '.npz') {
-            writeAt(outFile.fd, res.lr[g], entries[0].dataAt + ((c * G + g) * n + off) * E);
-            if (mom) writeAt(outFile.fd, res.momentum![g], entries[1].dataAt + ((c * G + g) * n + off) * E);
-          } else {
-            append(json.lr[c][g], res.lr[g]);
-            if (json.momentum) append(json.momentum[c][g], res.momentum![g]);
-          }
-        }
-        if (envs) {
-          envs[c].lr.add(f.start + off, res.lr[0]);
-          if (res.momentum) envs[c].mom.add(f.start + off, res.momentum[0]);
-        }
-      });
-      bar.update((off + len) * C * G * (mom ? 2 : 1), n * C * G * (mom ? 2 : 1));
-      await yieldToSignals();
-    }
-    bar.end();
-    if (ext === '.npz') {
-      writeAt(outFile.fd, lab.bytes, entries[entries.length - 1].dataAt);
-      finishNpz(outFile.fd, entries, end);
-    } else
-      writeSync(
-        outFile.fd,
-        `${JSON.stringify({
+  if (f.plot !== undefined && extOf(f.plot) !== '.svg')
+    throw new UsageError(`--plot ${f.plot}: the extension must be .svg`);
+  if (ext === '.json' && C * G * n * (mom ? 2 : 1) > MAX_JSON_VALUES)
+    throw new UsageError(`--out .json holds at most ${MAX_JSON_VALUES} values (lr and momentum): use .npz for more`);
+  if (start + n - 1 > Number.MAX_SAFE_INTEGER) throw new UsageError('--start + --iterations must stay ≤ 2^53');
+  const opts = configs as unknown as CyclicLROptions[];
+  scheduleMany(opts, { start, length: 0, dtype });
+  const planned = planFiles([
+    { flag: '--out', file: f.out },
+    { flag: '--plot', file: f.plot },
+  ]);
+  const s: Shape = { configs: C, groups: G, n, start, dtype, momentum: mom };
+  const lab = unicodeArray(labels);
+  const extras = [{ name: 'labels', descr: lab.descr, shape: [C], bytes: lab.bytes }];
+  if (ext === '.npz') checkSpace([{ target: planned[0].target, bytes: new NpzSink(null!, s, extras).bytes() }]);
+  const compute: Compute = (at, len) => scheduleMany(opts, { start: at, length: len, dtype }).results;
+  await runSinks(s, f, compute, (open) =>
+    planned.map((p) => {
+      if (p.flag === '--plot')
+        return new SvgSink(
+          open(p),
+          s,
+          `CyclicLR grid of ${C} configs · lr of group 0 · iterations ${start}–${start + n - 1}`,
           labels,
-          configs: configs.map((o) => ({ ...o, scaleFn: undefined })),
-          start: f.start,
-          iterations: n,
-          groups: G,
-          dtype: f.dtype,
-          ...json,
-        })}\n`,
-      );
-    if (envs) {
-      const plotFile = new AtomicFile(f.plot!);
-      files.push(plotFile);
-      const series: Series[] = envs.map((e, c) => ({ label: labels[c], axis: 'lr' as const, env: e.lr }));
-      writeSync(
-        plotFile.fd,
-        renderSvg(
-          `CyclicLR grid of ${C} configs · group 0 · iterations ${f.start}–${f.start + n - 1}`,
-          series,
-          f.start,
-          n,
-        ),
-      );
-    }
-    for (const file of files) file.commit();
-  } catch (e) {
-    for (const file of files) file.abort();
-    throw e;
-  }
+        );
+      if (ext === '.npz') return new NpzSink(open(p), s, extras);
+      const head = { labels, configs: resolved.map(resolvedOptions), start, iterations: n, groups: G, dtype };
+      return new JsonSink(open(p), s, head, true);
+    }),
+  );
   if (!f.quiet)
     process.stderr.write(
-      `wrote ${f.out}${f.plot ? ` and ${f.plot}` : ''}: ${C} configs × ${G} groups × ${n} iterations (${f.dtype})\n`,
+      `wrote ${planned.map((p) => p.target.requested).join(' and ')}: ${plural(C, 'config')} × ` +
+        `${plural(G, 'group')} × ${plural(n, 'iteration')} (${dtype})\n`,
     );
   return 0;
 }
@@ -518,89 +350,99 @@ function relabel(e: unknown, k: number): unknown {
   );
 }
 
-/** Runs the command line; returns the exit code (0 done, 1 runtime error, 2 usage error). */
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command('cyclic-lr');
-  program
-    .description("PyTorch's CyclicLR learning-rate (and momentum) schedule, bit for bit, as a file you can load")
-    .version(VERSION, '--version')
-    .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({ writeErr: () => {} })
-    .showSuggestionAfterError(true);
-  addCommon(program, false).option('--momentum-out <file.npy>', 'momentum [groups, iterations] beside a .npy lr');
-  program.addHelpText(
-    'after',
-    `
+const EXAMPLES = `
 Examples:
   cyclic-lr                                            PyTorch's documentation example, a chart in the terminal
   cyclic-lr --base-lr 0.001 --max-lr 0.1 --step-size-up 2000 --mode triangular2 \\
             --iterations 1e6 --out schedule.npy --momentum-out momentum.npy --plot schedule.svg
   cyclic-lr --base-lr 0.001,0.01 --max-lr 0.006,0.1 --iterations 1e4 --out two-groups.csv
+  cyclic-lr --base-lr 0.001 --max-lr 0.1 --iterations 1e4 --out - | python3 -c 'import numpy, sys, io; …'
   cyclic-lr grid --base-lr 0.001,0.01 --max-lr 0.1,1 --mode triangular,exp_range --gamma 0.9999 \\
             --iterations 1e6 --out grid.npz --plot grid.svg
 
-Outputs (by extension): .npy lr [groups, iterations] (NumPy format 1.0, <f8 or <f4); .csv
-iteration,lr_0,…,momentum_0,… (shortest round-trip decimals); .json; no --out: CSV on stdout.
-Files are written to a temporary name beside the target and renamed when complete.`,
-  );
+Outputs (by extension): .npy lr [groups, iterations] (NumPy format 1.0, <f8 or <f4); .npz lr, momentum and
+options (a JSON string); .csv iteration,lr_0,…,momentum_0,… (shortest round-trip decimals); .json (options
+resolved, lr, momentum); --out -: .npy on stdout (--format csv: CSV); no --out: CSV on stdout (none with --plot).
+Files are written to a temporary name beside the target, fsync'ed and renamed when complete: never partial.
+Exit: 0 done, 1 file system (full disk, permissions), 2 usage, 128 + n on signal n. Reference: docs/cli.md`;
+
+const GRID_HELP = `
+Every combination of the comma lists is one config (the last flag varies fastest). With --config LIST, every
+listed config is combined with the axes (a list of 3 and --max-lr 0.1,1 is 6 configs). At most
+${MAX_GRID_CONFIGS} configs per grid. The plot draws lr of group 0 of each config (no momentum).`;
+
+/**
+ * Runs the command line; returns the exit code (0 done, 1 runtime error, 2 usage error, 128 + n on signal n).
+ * `io.stdout` replaces the writes to fd 1 (tests).
+ */
+export async function main(argv: string[], io: { stdout?: Pick<Io, 'writeSync'> } = {}): Promise<number> {
+  const stdout = new StdoutWriter(io.stdout);
+  const program = new Command('cyclic-lr');
+  let hint = 'cyclic-lr --help';
+  program
+    .description("PyTorch's CyclicLR learning-rate (and momentum) schedule, bit for bit, as a file you can load")
+    .version(VERSION, '--version')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => stdout.append(t), writeErr: () => {} })
+    .showSuggestionAfterError(true);
+  addCommon(program, false)
+    .addOption(formatOption())
+    .option('--momentum-out <file.npy>', 'momentum [groups, iterations] beside an .npy lr');
+  program.addHelpText('after', EXAMPLES);
   let action: Promise<number> | null = null;
   const noArgs = argv.length === 0;
+  const ctx: Context = { origin: new Map() };
   program.action((opts: Flags) => {
-    action = runSchedule(opts, noArgs);
+    action = runSchedule(opts, noArgs, ctx, stdout);
   });
   const gridCmd = addCommon(new Command('grid'), true)
     .description('a grid of schedules (every combination of the comma lists) to .npz or .json')
     .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    .configureOutput({ writeOut: (t) => stdout.append(t), writeErr: () => {} })
+    .addHelpText('after', GRID_HELP)
+    .hook('preAction', () => {
+      hint = 'cyclic-lr grid --help';
+    });
   gridCmd.action((opts: Flags) => {
-    action = runGrid(opts);
+    action = runGrid(opts, ctx);
   });
   program.addCommand(gridCmd);
-  interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  if (argv[0] === 'grid') hint = 'cyclic-lr grid --help';
+  const unguard = guardSignals();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    if (action) {
-      const code = await action;
-      if (interrupted) {
-        abortAll();
-        process.stderr.write('cyclic-lr: interrupted; nothing written\n');
-        return 130;
-      }
-      return code;
-    }
+    if (action) return await action;
     return 0;
   } catch (e) {
     abortAll();
-    if (interrupted) {
-      process.stderr.write('cyclic-lr: interrupted; nothing written\n');
-      return 130;
+    if (e instanceof Interrupted) {
+      process.stderr.write(`cyclic-lr: interrupted by ${e.signal}; nothing written\n`);
+      return 128 + SIGNALS[e.signal];
     }
+    if (e instanceof ReaderGone) return 0; // stdout closed by the reader (`| head`): done, quietly
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return 0;
-      process.stderr.write(`cyclic-lr: ${e.message.replace(/^error: /, '')}\nhint: cyclic-lr --help\n`);
+      process.stderr.write(`cyclic-lr: ${e.message.replace(/^error: /, '')}\nhint: ${hint}\n`);
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`cyclic-lr: ${e.message}\nhint: cyclic-lr --help\n`);
+      process.stderr.write(`cyclic-lr: ${e.message}\nhint: ${hint}\n`);
       return 2;
     }
     if (e instanceof CyclicLRError) {
-      process.stderr.write(`cyclic-lr: ${flagOf(e.key)}: ${e.message}\nhint: cyclic-lr --help (${e.code})\n`);
+      process.stderr.write(`cyclic-lr: ${speak(e.message, ctx.origin)}\nhint: ${hint} (${e.code})\n`);
       return 2;
     }
+    if (e instanceof OutputError) {
+      process.stderr.write(`cyclic-lr: ${e.message}\n`);
+      return 1;
+    }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EPIPE') return 0; // stdout closed by the reader (`| head`): done, quietly
-    process.stderr.write(`cyclic-lr: ${err.message}\n`);
+    process.stderr.write(`cyclic-lr: ${err.message.split('\n')[0]}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    unguard();
   }
 }

@@ -1,14 +1,20 @@
-// NumPy's .npy (format 1.0) and .npz (a zip of .npy, stored) writers for the CLI: headers, positional
-// writes of rows, CRC-32, zip64 when an entry passes 4 GiB. Node only (fs).
-import { readSync, writeSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+// NumPy's .npy (format 1.0) and .npz (a zip of .npy, stored, zip64) layouts as bytes: pure, no I/O (the web page
+// imports it too). The CLI's npz sink (src/output-sinks.ts) writes them and computes the CRC-32s.
 
 /** NumPy descr of an element type: little-endian float64/float32, or unicode of n characters */
 export type Descr = '<f8' | '<f4' | `<U${number}`;
 
-/** The .npy 1.0 header for an array of `shape` (C order), padded so data starts at a multiple of 64. */
-export function npyHeader(descr: Descr, shape: readonly number[]): Uint8Array {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+/**
+ * The .npy 1.0 header for an array of `shape` (C order, or Fortran order: the first index varies fastest),
+ * padded so data starts at a multiple of 64.
+ * @throws {Error} when the header would pass 65535 bytes (a shape of thousands of dimensions)
+ * @example
+ * npyHeader('<f8', [2, 1000]).length; // 128
+ */
+export function npyHeader(descr: Descr, shape: readonly number[], fortranOrder = false): Uint8Array {
+  const order = fortranOrder ? 'True' : 'False';
+  const dims = `${shape.join(', ')}${shape.length === 1 ? ',' : ''}`;
+  const dict = `{'descr': '${descr}', 'fortran_order': ${order}, 'shape': (${dims}), }`;
   const unpadded = 10 + dict.length + 1;
   const total = Math.ceil(unpadded / 64) * 64;
   const headerLen = total - 10;
@@ -23,30 +29,11 @@ export function npyHeader(descr: Descr, shape: readonly number[]): Uint8Array {
 /** UCS-4 little-endian bytes of strings padded to the longest: a NumPy '<U{n}' array */
 export function unicodeArray(strings: readonly string[]): { descr: Descr; bytes: Uint8Array } {
   const cps = strings.map((s) => Array.from(s, (ch) => ch.codePointAt(0)!));
-  const n = Math.max(1, ...cps.map((c) => c.length));
+  let n = 1;
+  for (const c of cps) if (c.length > n) n = c.length; // a loop: never spread an unbounded list into a call
   const u32 = new Uint32Array(strings.length * n);
   cps.forEach((c, k) => u32.set(c, k * n));
   return { descr: `<U${n}`, bytes: new Uint8Array(u32.buffer) };
-}
-
-/** writes all of `data` at `position` of fd */
-export function writeAt(fd: number, data: ArrayBufferView, position: number): void {
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
-/** CRC-32 of bytes [from, to) of a file, read back in pieces (the data was written out of order) */
-export function crcOfRange(fd: number, from: number, to: number): number {
-  const buf = Buffer.allocUnsafe(1 << 22);
-  let crc = 0;
-  for (let at = from; at < to; ) {
-    const n = readSync(fd, buf, 0, Math.min(buf.length, to - at), at);
-    if (n <= 0) throw new Error('short read computing a CRC');
-    crc = crc32(buf.subarray(0, n), crc);
-    at += n;
-  }
-  return crc;
 }
 
 /** One array of a .npz: its name (without .npy), header, and where its data goes once laid out. */
@@ -82,74 +69,86 @@ export function layoutNpz(arrays: { name: string; header: Uint8Array; dataBytes:
 
 const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1; // a fixed timestamp: reproducible files
 
-/** Writes the local headers (with the entries' CRC-32 over npy header + data) and the zip64 central directory. */
-export function finishNpz(fd: number, entries: NpzEntry[], end: number): void {
-  const central: Buffer[] = [];
-  for (const e of entries) {
-    const fileName = Buffer.from(`${e.name}.npy`);
-    const size = e.header.length + e.dataBytes;
-    writeAt(fd, e.header, e.dataAt - e.header.length);
-    const crc = crcOfRange(fd, e.dataAt - e.header.length, e.dataAt + e.dataBytes);
-    const local = Buffer.alloc(30 + fileName.length + ZIP64_LOCAL_EXTRA);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(45, 4); // version needed: zip64
-    local.writeUInt16LE(0, 6);
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(0xffffffff, 18);
-    local.writeUInt32LE(0xffffffff, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    local.writeUInt16LE(ZIP64_LOCAL_EXTRA, 28);
-    fileName.copy(local, 30);
-    const x = 30 + fileName.length;
-    local.writeUInt16LE(0x0001, x);
-    local.writeUInt16LE(16, x + 2);
-    local.writeBigUInt64LE(BigInt(size), x + 4);
-    local.writeBigUInt64LE(BigInt(size), x + 12);
-    writeAt(fd, local, e.headerAt);
-    const cd = Buffer.alloc(46 + fileName.length + 28);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(45, 4);
-    cd.writeUInt16LE(45, 6);
-    cd.writeUInt16LE(0, 8);
-    cd.writeUInt16LE(0, 10);
-    cd.writeUInt16LE(0, 12);
-    cd.writeUInt16LE(DOS_DATE, 14);
-    cd.writeUInt32LE(crc >>> 0, 16);
-    cd.writeUInt32LE(0xffffffff, 20);
-    cd.writeUInt32LE(0xffffffff, 24);
-    cd.writeUInt16LE(fileName.length, 28);
-    cd.writeUInt16LE(28, 30);
-    cd.writeUInt32LE(0xffffffff, 42);
-    fileName.copy(cd, 46);
-    const y = 46 + fileName.length;
-    cd.writeUInt16LE(0x0001, y);
-    cd.writeUInt16LE(24, y + 2);
-    cd.writeBigUInt64LE(BigInt(size), y + 4);
-    cd.writeBigUInt64LE(BigInt(size), y + 12);
-    cd.writeBigUInt64LE(BigInt(e.headerAt), y + 20);
-    central.push(cd);
+/** The zip64 local file header of `e` (written at `e.headerAt`), given the CRC-32 of its npy header + data. */
+export function npzLocalHeader(e: NpzEntry, crc: number): Uint8Array {
+  const name = ascii(`${e.name}.npy`);
+  const size = BigInt(e.header.length + e.dataBytes);
+  const out = new Uint8Array(30 + name.length + ZIP64_LOCAL_EXTRA);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 0x04034b50, true);
+  v.setUint16(4, 45, true); // version needed: zip64
+  v.setUint16(12, DOS_DATE, true); // flags 0, stored, time 0
+  v.setUint32(14, crc >>> 0, true);
+  v.setUint32(18, 0xffffffff, true);
+  v.setUint32(22, 0xffffffff, true);
+  v.setUint16(26, name.length, true);
+  v.setUint16(28, ZIP64_LOCAL_EXTRA, true);
+  out.set(name, 30);
+  const x = 30 + name.length;
+  v.setUint16(x, 0x0001, true);
+  v.setUint16(x + 2, 16, true);
+  v.setBigUint64(x + 4, size, true);
+  v.setBigUint64(x + 12, size, true);
+  return out;
+}
+
+/** The zip64 central directory, zip64 end records and end of central directory, written at `end`. */
+export function npzDirectory(entries: readonly NpzEntry[], crcs: readonly number[], end: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  entries.forEach((e, k) => {
+    const name = ascii(`${e.name}.npy`);
+    const size = BigInt(e.header.length + e.dataBytes);
+    const cd = new Uint8Array(46 + name.length + 28);
+    const v = new DataView(cd.buffer);
+    v.setUint32(0, 0x02014b50, true);
+    v.setUint16(4, 45, true);
+    v.setUint16(6, 45, true);
+    v.setUint16(14, DOS_DATE, true);
+    v.setUint32(16, crcs[k] >>> 0, true);
+    v.setUint32(20, 0xffffffff, true);
+    v.setUint32(24, 0xffffffff, true);
+    v.setUint16(28, name.length, true);
+    v.setUint16(30, 28, true);
+    v.setUint32(42, 0xffffffff, true);
+    cd.set(name, 46);
+    const y = 46 + name.length;
+    v.setUint16(y, 0x0001, true);
+    v.setUint16(y + 2, 24, true);
+    v.setBigUint64(y + 4, size, true);
+    v.setBigUint64(y + 12, size, true);
+    v.setBigUint64(y + 20, BigInt(e.headerAt), true);
+    parts.push(cd);
+  });
+  let dirLength = 0;
+  for (const p of parts) dirLength += p.length;
+  const out = new Uint8Array(dirLength + 56 + 20 + 22);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
-  const dir = Buffer.concat(central);
-  writeAt(fd, dir, end);
-  const eocd64 = Buffer.alloc(56 + 20 + 22);
-  eocd64.writeUInt32LE(0x06064b50, 0);
-  eocd64.writeBigUInt64LE(44n, 4);
-  eocd64.writeUInt16LE(45, 12);
-  eocd64.writeUInt16LE(45, 14);
-  eocd64.writeBigUInt64LE(BigInt(entries.length), 24);
-  eocd64.writeBigUInt64LE(BigInt(entries.length), 32);
-  eocd64.writeBigUInt64LE(BigInt(dir.length), 40);
-  eocd64.writeBigUInt64LE(BigInt(end), 48);
-  eocd64.writeUInt32LE(0x07064b50, 56);
-  eocd64.writeBigUInt64LE(BigInt(end + dir.length), 64);
-  eocd64.writeUInt32LE(1, 72);
-  eocd64.writeUInt32LE(0x06054b50, 76);
-  eocd64.writeUInt16LE(0xffff, 84);
-  eocd64.writeUInt16LE(0xffff, 86);
-  eocd64.writeUInt32LE(0xffffffff, 88);
-  eocd64.writeUInt32LE(0xffffffff, 92);
-  writeAt(fd, eocd64, end + dir.length);
+  const v = new DataView(out.buffer, dirLength);
+  v.setUint32(0, 0x06064b50, true);
+  v.setBigUint64(4, 44n, true);
+  v.setUint16(12, 45, true);
+  v.setUint16(14, 45, true);
+  v.setBigUint64(24, BigInt(entries.length), true);
+  v.setBigUint64(32, BigInt(entries.length), true);
+  v.setBigUint64(40, BigInt(dirLength), true);
+  v.setBigUint64(48, BigInt(end), true);
+  v.setUint32(56, 0x07064b50, true);
+  v.setBigUint64(64, BigInt(end + dirLength), true);
+  v.setUint32(72, 1, true);
+  v.setUint32(76, 0x06054b50, true);
+  v.setUint16(84, 0xffff, true);
+  v.setUint16(86, 0xffff, true);
+  v.setUint32(88, 0xffffffff, true);
+  v.setUint32(92, 0xffffffff, true);
+  return out;
+}
+
+function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) out[k] = s.charCodeAt(k);
+  return out;
 }

@@ -77,8 +77,13 @@ export function renderSvg(title: string, series: Series[], start: number, length
   const axisOf = (axis: 'lr' | 'momentum') => {
     const ext = series.filter((s) => s.axis === axis).map((s) => s.env.extent());
     if (!ext.length) return null;
-    let lo = Math.min(...ext.map((e) => e[0]));
-    let hi = Math.max(...ext.map((e) => e[1]));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [a, b] of ext) {
+      // a loop: never spread an unbounded list into a call
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
+    }
     if (lo === hi) {
       lo -= Math.abs(lo) * 0.05 || 1;
       hi += Math.abs(hi) * 0.05 || 1;

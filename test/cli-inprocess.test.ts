@@ -4,11 +4,19 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli-main.js';
+import { main as runMain } from '../src/cli-main.js';
 import { schedule, scheduleMany, expandGrid } from '../src/index.js';
 import { readNpy, readNpz } from './helpers/npy.js';
 
 let out = '';
+/** what main() writes to fd 1 (data, help, the chart) */
+const stdout = {
+  writeSync: (_fd: number, b: Uint8Array, off = 0, len = b.length - off): number => {
+    out += Buffer.from(b.subarray(off, off + len)).toString();
+    return len;
+  },
+};
+const main = (argv: string[]) => runMain(argv, { stdout: stdout as never });
 beforeEach(() => {
   out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => {
@@ -207,7 +215,7 @@ describe('main(argv) refuses bad input with exit 2 (1 for the file system), writ
       ['--base-lr', '0.1', '--max-lr', '1', '--start', '9007199254740990', '--iterations', '10', '--out', at('x.npy')],
       2,
     ],
-    [['--config', at('nope.json')], 2],
+    [['--config', at('nope.json')], 1],
     [['--config', at('list.json'), '--out', at('x.npy')], 2],
     [['grid', '--base-lr', '0.1,0.2', '--max-lr', '1'], 2],
     [['grid', '--base-lr', '0.1,0.2', '--max-lr', '1', '--out', at('x.npy')], 2],
