@@ -5,27 +5,50 @@ import { planWindow, type Plan } from './plan.js';
 import { checkChunk, resolveWindow, schedule, type ScheduleResult, type Window } from './schedule.js';
 import {
   MAX_MEMORY_BYTES,
-  align,
+  allocate,
+  blockJob,
   elemBytes,
-  kernelLayoutBase,
-  rowsAt,
-  shapeSpan,
-  sharedModule,
+  fillBlocks,
+  kernel,
+  kernelModule,
+  prepareJob,
+  rowsOf,
   type Dtype,
   type Row,
 } from './wasm.js';
 
 /** below this many values a window runs on the calling thread: messages would cost more than they save */
 const MIN_PARALLEL_VALUES = 1 << 17;
-const PAGE = 65536;
+/**
+ * A worker is retired (terminated, and a fresh one started when next needed) once it has written this many
+ * bytes of results: an idle worker isolate seldom collects garbage, so the SharedArrayBuffers it was sent
+ * stay alive in it after the caller dropped them; retiring bounds what it can hold.
+ */
+export const RETIRE_BYTES = 1 << 28;
+/** the node modules, resolved at run time so that bundlers for the browser never see it */
+const WORKER_THREADS = 'node:worker_threads';
+const NODE_OS = 'node:os';
 
-// The worker: instantiates the shared kernel on the memory it is sent and runs the fill calls it is given.
+// The worker: one kernel instance for its life; each job fills its range of the rows, views of the caller's
+// SharedArrayBuffer, block by block (the same functions as the calling thread, sent as source).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ id, module, memory, calls }) => {
+const prepareJob = ${prepareJob.toString()};
+const fillBlocks = ${fillBlocks.toString()};
+let k = null;
+parentPort.on('message', ({ id, module, job, sab, from, n }) => {
   try {
-    const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    for (const args of calls) k.fill(...args);
+    if (k === null) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      k = { memory, exports: new WebAssembly.Instance(module, { env: { memory } }).exports };
+    }
+    prepareJob(k, job);
+    const Arr = job.f32 ? Float32Array : Float64Array;
+    const L = sab.byteLength / (job.f32 ? 4 : 8) / job.groups / (job.momentum ? 2 : 1);
+    const row = (g) => new Arr(sab, g * L * (job.f32 ? 4 : 8), L);
+    const lr = Array.from({ length: job.groups }, (_, g) => row(g));
+    const mom = job.momentum ? Array.from({ length: job.groups }, (_, g) => row(job.groups + g)) : null;
+    fillBlocks(k, job, lr, mom, from, n, job.kind, 0, 0, 0);
     parentPort.postMessage({ id });
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.stack) || e) });
@@ -33,51 +56,75 @@ parentPort.on('message', ({ id, module, memory, calls }) => {
 });`;
 
 interface PoolWorker {
-  post(msg: unknown): Promise<void>;
+  post(msg: object, bytes: number): Promise<void>;
 }
 
 let pool: PoolWorker[] = [];
 let nextId = 0;
 
-type WorkerCtor = new (
-  src: string,
-  opts: { eval: boolean },
-) => {
+interface WorkerLike {
   on(ev: string, f: (m: never) => void): void;
   postMessage(m: unknown): void;
   ref(): void;
   unref(): void;
-};
+  terminate(): Promise<number>;
+}
+type WorkerCtor = new (src: string, opts: { eval: boolean }) => WorkerLike;
 
-async function workers(n: number): Promise<PoolWorker[]> {
-  if (pool.length >= n) return pool.slice(0, n);
-  const { Worker } = (await import('node:worker_threads')) as unknown as { Worker: WorkerCtor };
-  while (pool.length < n) {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-    w.on('message', (m: { id: number; error?: string }) => {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (pending.size === 0) w.unref();
-      if (p) m.error ? p.reject(new Error(m.error)) : p.resolve();
-    });
-    w.on('error', (e: Error) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
-      pool = pool.filter((x) => x !== entry);
-    });
-    const entry: PoolWorker = {
-      post(msg: unknown) {
-        const id = nextId++;
-        w.ref(); // keep the process alive while a job is out
-        return new Promise<void>((resolve, reject) => {
-          pending.set(id, { resolve, reject });
-          w.postMessage({ ...(msg as object), id });
-        });
-      },
-    };
-    pool.push(entry);
+/** node:worker_threads' Worker, or null where there is none (browsers, other runtimes) */
+async function workerCtor(): Promise<WorkerCtor | null> {
+  try {
+    const spec = WORKER_THREADS;
+    return ((await import(/* @vite-ignore */ spec)) as { Worker?: WorkerCtor }).Worker ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function spawn(Worker: WorkerCtor): PoolWorker {
+  const w = new Worker(WORKER_SOURCE, { eval: true });
+  w.unref();
+  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  let written = 0;
+  const retire = () => {
+    pool = pool.filter((x) => x !== entry);
+    for (const p of pending.values()) p.reject(new Error('worker retired'));
+    pending.clear();
+    void w.terminate();
+  };
+  w.on('message', (m: { id: number; error?: string }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (pending.size === 0) w.unref();
+    if (p) m.error ? p.reject(new Error(m.error)) : p.resolve();
+    if (pending.size === 0 && written >= RETIRE_BYTES) retire();
+  });
+  w.on('error', (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+    pool = pool.filter((x) => x !== entry);
+  });
+  const entry: PoolWorker = {
+    post(msg, bytes) {
+      const id = nextId++;
+      written += bytes;
+      if (written >= RETIRE_BYTES) pool = pool.filter((x) => x !== entry); // no new jobs: it retires when done
+      w.ref(); // keep the process alive while a job is out
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ ...msg, id });
+      });
+    },
+  };
+  pool.push(entry);
+  return entry;
+}
+
+async function workers(n: number): Promise<PoolWorker[] | null> {
+  if (pool.length < n) {
+    const Worker = await workerCtor();
+    if (Worker === null) return null;
+    while (pool.length < n) spawn(Worker);
   }
   return pool.slice(0, n);
 }
@@ -85,7 +132,11 @@ async function workers(n: number): Promise<PoolWorker[]> {
 /** Threads this machine offers (Node's availableParallelism, a browser's hardwareConcurrency), at least 1. */
 async function defaultThreads(): Promise<number> {
   try {
-    const os = (await import('node:os')) as { availableParallelism?: () => number; cpus: () => unknown[] };
+    const spec = NODE_OS;
+    const os = (await import(/* @vite-ignore */ spec)) as {
+      availableParallelism?: () => number;
+      cpus: () => unknown[];
+    };
     return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
   } catch {
     const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -98,8 +149,8 @@ const canThread = (): boolean =>
   typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 /**
- * schedule() split across `threads` threads (the caller's and worker threads) writing into one shared
- * WebAssembly memory: the same numbers, bit for bit, sooner for large windows. Falls back to one thread
+ * schedule() split across `threads` threads (the caller's and worker threads, each with its own kernel)
+ * writing into one SharedArrayBuffer: the same numbers, bit for bit, sooner for large windows. Falls back to one thread
  * (schedule()) where SharedArrayBuffer or worker threads are missing (browsers without cross-origin
  * isolation), for windows under 2^17 values, and with a custom `scaleFn` (a JS callback cannot cross
  * threads). Results are views of a SharedArrayBuffer.
@@ -150,66 +201,52 @@ export async function scheduleParallel(
       'length',
     );
   }
-  return runShared(planWindow(r, w.start, w.length), w.dtype, Math.min(threads, Math.ceil(w.length / 4096)));
+  const plan = planWindow(r, w.start, w.length);
+  return runShared(plan, w.dtype, Math.min(threads, Math.ceil(w.length / 4096)), options, rest);
 }
 
-async function runShared(plan: Plan, dtype: Dtype, threads: number): Promise<ScheduleResult<Row>> {
-  const E = elemBytes(dtype);
+async function runShared(
+  plan: Plan,
+  dtype: Dtype,
+  threads: number,
+  options: CyclicLROptions,
+  window: Window,
+): Promise<ScheduleResult<Row>> {
   const G = plan.groups;
   const L = plan.length;
-  const { base, scratchBytes } = kernelLayoutBase();
-  const span = shapeSpan(plan);
-  const lr = base;
-  const mom = lr + G * L * E;
-  const params = align(mom + (plan.momentum ? G * L * E : 0));
-  const perThread = scratchBytes + align(16 * span);
-  const threadBase = params + align(plan.params.byteLength);
-  const end = threadBase + threads * perThread;
-  if (end > MAX_MEMORY_BYTES)
-    throw new CyclicLRError(
-      'ERR_WINDOW_TOO_LARGE',
-      `the window needs ${end} bytes of kernel memory, more than wasm32's 4 GiB`,
-      'length',
-    );
-  const pages = Math.ceil(end / PAGE);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const module = sharedModule();
-  const main = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
-    fill(...a: number[]): void;
-  };
-  new Float64Array(memory.buffer, params, plan.params.length).set(plan.params);
+  const E = elemBytes(dtype);
+  const values = G * L * (plan.momentum ? 2 : 1);
   // contiguous ranges of iterations, whole blocks of 1024
   const per = Math.ceil(L / threads / 1024) * 1024;
-  const calls: number[][] = [];
-  for (let k = 0; k < threads && k * per < L; k++) {
-    const a = k * per;
-    const n = Math.min(per, L - a);
-    const at = threadBase + k * perThread;
-    calls.push([
-      plan.start + a,
-      n,
-      plan.totalSize,
-      plan.stepRatio,
-      plan.kind,
-      plan.gamma,
-      0,
-      0,
-      G,
-      params,
-      lr + a * E,
-      plan.momentum ? mom + a * E : 0,
-      L,
-      at,
-      span ? at + scratchBytes : 0,
-      E === 4 ? 1 : 0,
-    ]);
+  const ranges: [number, number][] = [];
+  for (let a = 0; a < L; a += per) ranges.push([a, Math.min(per, L - a)]);
+  const helpers = await workers(ranges.length - 1);
+  if (helpers === null) return schedule(options, window);
+  const flat = allocate(dtype, values, true);
+  const lr = rowsOf(flat, 0, G, L);
+  const mom = plan.momentum ? rowsOf(flat, G * L, G, L) : null;
+  const k = kernel();
+  const job = { ...blockJob(k.exports, plan, dtype), kind: plan.kind };
+  const jobs = ranges.slice(1).map(([from, n], i) =>
+    helpers[i]
+      .post({ module: kernelModule(), job, sab: flat.buffer, from, n }, n * G * E * (plan.momentum ? 2 : 1))
+      // a worker that fails (e.g. cannot reserve its memory under ulimit -v): this thread does its range
+      .catch(() => ({ from, n })),
+  );
+  try {
+    prepareJob(k, job);
+  } catch (e) {
+    throw new CyclicLRError(
+      'ERR_OUT_OF_MEMORY',
+      `the kernel's memory could not grow to ${job.end} bytes: ${(e as Error).message}`,
+    );
   }
-  const helpers = await workers(calls.length - 1);
-  const jobs = calls.slice(1).map((args, k) => helpers[k].post({ module, memory, calls: [args] }));
-  main.fill(...calls[0]);
-  await Promise.all(jobs);
-  const lrRows = rowsAt(memory.buffer, lr, G, L, dtype);
-  const momRows = plan.momentum ? rowsAt(memory.buffer, mom, G, L, dtype) : null;
-  for (const chunk of plan.chunks()) checkChunk(plan, chunk, lrRows, momRows);
-  return { lr: lrRows, momentum: momRows };
+  fillBlocks(k, job, lr, mom, ranges[0][0], ranges[0][1], plan.kind, 0, 0, 0);
+  for (const left of await Promise.all(jobs)) {
+    if (!left) continue;
+    prepareJob(k, job);
+    fillBlocks(k, job, lr, mom, left.from, left.n, plan.kind, 0, 0, 0);
+  }
+  for (const chunk of plan.chunks()) checkChunk(plan, chunk, lr, mom);
+  return { lr, momentum: mom };
 }
