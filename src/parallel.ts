@@ -1,4 +1,4 @@
-// scheduleParallel(): schedule() split across worker threads writing into one shared WebAssembly memory.
+// scheduleParallel(): schedule() split across worker threads, each with its own kernel.
 import { CyclicLRError, show } from './errors.js';
 import { readKey, resolveOptions, type CyclicLROptions } from './options.js';
 import { planWindow, type Plan } from './plan.js';
@@ -19,24 +19,19 @@ import {
 
 /** below this many values a window runs on the calling thread: messages would cost more than they save */
 const MIN_PARALLEL_VALUES = 1 << 17;
-/**
- * A worker is retired (terminated, and a fresh one started when next needed) once it has written this many
- * bytes of results: an idle worker isolate seldom collects garbage, so the SharedArrayBuffers it was sent
- * stay alive in it after the caller dropped them; retiring bounds what it can hold.
- */
-export const RETIRE_BYTES = 1 << 28;
-/** the node modules, resolved at run time so that bundlers for the browser never see it */
+/** the node modules, resolved at run time so that bundlers for the browser never see them */
 const WORKER_THREADS = 'node:worker_threads';
 const NODE_OS = 'node:os';
 
-// The worker: one kernel instance for its life; each job fills its range of the rows, views of the caller's
-// SharedArrayBuffer, block by block (the same functions as the calling thread, sent as source).
+// The worker: one kernel instance for its life; each job fills a range of iterations, block by block, into
+// its slice of the workspace (rows of n values: lr rows, then momentum rows), with the calling thread's
+// own functions (sent as source).
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const prepareJob = ${prepareJob.toString()};
 const fillBlocks = ${fillBlocks.toString()};
 let k = null;
-parentPort.on('message', ({ id, module, job, sab, from, n }) => {
+parentPort.on('message', ({ id, module, job, sab, at, from, n }) => {
   try {
     if (k === null) {
       const memory = new WebAssembly.Memory({ initial: 1 });
@@ -44,19 +39,25 @@ parentPort.on('message', ({ id, module, job, sab, from, n }) => {
     }
     prepareJob(k, job);
     const Arr = job.f32 ? Float32Array : Float64Array;
-    const L = sab.byteLength / (job.f32 ? 4 : 8) / job.groups / (job.momentum ? 2 : 1);
-    const row = (g) => new Arr(sab, g * L * (job.f32 ? 4 : 8), L);
+    const row = (r) => new Arr(sab, at + r * n * (job.f32 ? 4 : 8), n);
     const lr = Array.from({ length: job.groups }, (_, g) => row(g));
     const mom = job.momentum ? Array.from({ length: job.groups }, (_, g) => row(job.groups + g)) : null;
-    fillBlocks(k, job, lr, mom, from, n, job.kind, 0, 0, 0);
+    fillBlocks(k, job, lr, mom, from, n, job.kind, 0, 0, 0, from);
     parentPort.postMessage({ id });
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.stack) || e) });
   }
 });`;
 
+/**
+ * Where workers put their output before the calling thread copies it into the result: one SharedArrayBuffer
+ * for the process, reused by every call (a fresh one per call would stay alive in idle isolates that never
+ * collect it), two rounds × helpers × a slice.
+ */
+let workspace: SharedArrayBuffer | null = null;
+
 interface PoolWorker {
-  post(msg: object, bytes: number): Promise<void>;
+  post(msg: object): Promise<void>;
 }
 
 let pool: PoolWorker[] = [];
@@ -81,23 +82,15 @@ async function workerCtor(): Promise<WorkerCtor | null> {
   }
 }
 
-function spawn(Worker: WorkerCtor): PoolWorker {
+function spawn(Worker: WorkerCtor): void {
   const w = new Worker(WORKER_SOURCE, { eval: true });
   w.unref();
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  let written = 0;
-  const retire = () => {
-    pool = pool.filter((x) => x !== entry);
-    for (const p of pending.values()) p.reject(new Error('worker retired'));
-    pending.clear();
-    void w.terminate();
-  };
   w.on('message', (m: { id: number; error?: string }) => {
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (pending.size === 0) w.unref();
     if (p) m.error ? p.reject(new Error(m.error)) : p.resolve();
-    if (pending.size === 0 && written >= RETIRE_BYTES) retire();
   });
   w.on('error', (e: Error) => {
     for (const p of pending.values()) p.reject(e);
@@ -105,10 +98,8 @@ function spawn(Worker: WorkerCtor): PoolWorker {
     pool = pool.filter((x) => x !== entry);
   });
   const entry: PoolWorker = {
-    post(msg, bytes) {
+    post(msg) {
       const id = nextId++;
-      written += bytes;
-      if (written >= RETIRE_BYTES) pool = pool.filter((x) => x !== entry); // no new jobs: it retires when done
       w.ref(); // keep the process alive while a job is out
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
@@ -117,7 +108,6 @@ function spawn(Worker: WorkerCtor): PoolWorker {
     },
   };
   pool.push(entry);
-  return entry;
 }
 
 async function workers(n: number): Promise<PoolWorker[] | null> {
@@ -149,11 +139,12 @@ const canThread = (): boolean =>
   typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 /**
- * schedule() split across `threads` threads (the caller's and worker threads, each with its own kernel)
- * writing into one SharedArrayBuffer: the same numbers, bit for bit, sooner for large windows. Falls back to one thread
+ * schedule() split across `threads` threads (the caller's and worker threads, each with its own kernel):
+ * the same numbers, bit for bit, sooner for large windows. Falls back to one thread
  * (schedule()) where SharedArrayBuffer or worker threads are missing (browsers without cross-origin
  * isolation), for windows under 2^17 values, and with a custom `scaleFn` (a JS callback cannot cross
- * threads). Results are views of a SharedArrayBuffer.
+ * threads). Results are ordinary arrays, as schedule()'s; the workers' output reaches them through one reused
+ * workspace, so repeated calls keep memory bounded.
  *
  * @param window schedule()'s window plus `threads` (default: the machine's parallelism); no `out`.
  * @throws {CyclicLRError} what schedule() throws; `ERR_INVALID_WINDOW` for a bad `threads`.
@@ -205,6 +196,13 @@ export async function scheduleParallel(
   return runShared(plan, w.dtype, Math.min(threads, Math.ceil(w.length / 4096)), options, rest);
 }
 
+/** one thread's part of a round: iterations [from, from + n), and the worker doing it (-1: this thread) */
+interface Part {
+  from: number;
+  n: number;
+  helper: number;
+}
+
 async function runShared(
   plan: Plan,
   dtype: Dtype,
@@ -215,37 +213,64 @@ async function runShared(
   const G = plan.groups;
   const L = plan.length;
   const E = elemBytes(dtype);
-  const values = G * L * (plan.momentum ? 2 : 1);
-  // contiguous ranges of iterations, whole blocks of 1024
-  const per = Math.ceil(L / threads / 1024) * 1024;
-  const ranges: [number, number][] = [];
-  for (let a = 0; a < L; a += per) ranges.push([a, Math.min(per, L - a)]);
-  const helpers = await workers(ranges.length - 1);
+  const H = threads - 1;
+  const slice = Math.floor(Math.max(1 << 20, (1 << 24) / H) / 16) * 16;
+  const perIteration = G * E * (plan.momentum ? 2 : 1);
+  // iterations per part: a slice, split evenly when the window is shorter than a round
+  const per = Math.min(Math.floor(slice / perIteration), Math.ceil(L / threads / 1024) * 1024);
+  if (per < 1024) return schedule(options, window);
+  const helpers = await workers(H);
   if (helpers === null) return schedule(options, window);
-  const flat = allocate(dtype, values, true);
+  if (workspace === null || workspace.byteLength < 2 * H * slice) workspace = new SharedArrayBuffer(2 * H * slice);
+  const sab = workspace;
+  const flat = allocate(dtype, G * L * (plan.momentum ? 2 : 1));
   const lr = rowsOf(flat, 0, G, L);
   const mom = plan.momentum ? rowsOf(flat, G * L, G, L) : null;
   const k = kernel();
   const job = { ...blockJob(k.exports, plan, dtype), kind: plan.kind };
-  const jobs = ranges.slice(1).map(([from, n], i) =>
-    helpers[i]
-      .post({ module: kernelModule(), job, sab: flat.buffer, from, n }, n * G * E * (plan.momentum ? 2 : 1))
-      // a worker that fails (e.g. cannot reserve its memory under ulimit -v): this thread does its range
-      .catch(() => ({ from, n })),
-  );
-  try {
-    prepareJob(k, job);
-  } catch (e) {
-    throw new CyclicLRError(
-      'ERR_OUT_OF_MEMORY',
-      `the kernel's memory could not grow to ${job.end} bytes: ${(e as Error).message}`,
-    );
+  const rounds: Part[][] = [];
+  for (let a = 0; a < L; ) {
+    const parts: Part[] = [];
+    for (let h = -1; h < H && a < L; h++, a += per) parts.push({ from: a, n: Math.min(per, L - a), helper: h });
+    rounds.push(parts);
   }
-  fillBlocks(k, job, lr, mom, ranges[0][0], ranges[0][1], plan.kind, 0, 0, 0);
-  for (const left of await Promise.all(jobs)) {
-    if (!left) continue;
-    prepareJob(k, job);
-    fillBlocks(k, job, lr, mom, left.from, left.n, plan.kind, 0, 0, 0);
+  const at = (r: number, p: Part) => ((r % 2) * H + p.helper) * slice;
+  // a worker that fails (e.g. cannot reserve its memory under ulimit -v): this thread does its part
+  const post = (r: number) =>
+    rounds[r]
+      .filter((p) => p.helper >= 0)
+      .map((p) =>
+        helpers[p.helper].post({ module: kernelModule(), job, sab, at: at(r, p), from: p.from, n: p.n }).then(
+          () => true,
+          () => false,
+        ),
+      );
+  const here = (p: Part) => {
+    try {
+      prepareJob(k, job); // again each time: other calls may have used this thread's kernel while it waited
+    } catch (e) {
+      throw new CyclicLRError(
+        'ERR_OUT_OF_MEMORY',
+        `the kernel's memory could not grow to ${job.end} bytes: ${(e as Error).message}`,
+      );
+    }
+    fillBlocks(k, job, lr, mom, p.from, p.n, plan.kind, 0, 0, 0);
+  };
+  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+  let out = post(0);
+  for (let r = 0; r < rounds.length; r++) {
+    const done = out;
+    out = r + 1 < rounds.length ? post(r + 1) : []; // the workers go on into the other half meanwhile
+    here(rounds[r][0]);
+    const ok = await Promise.all(done);
+    rounds[r].slice(1).forEach((p, i) => {
+      if (!ok[i]) return here(p);
+      const row = (q: number) => new Arr(sab as unknown as ArrayBuffer, at(r, p) + q * p.n * E, p.n);
+      for (let g = 0; g < G; g++) {
+        lr[g].set(row(g), p.from);
+        if (mom) mom[g].set(row(G + g), p.from);
+      }
+    });
   }
   for (const chunk of plan.chunks()) checkChunk(plan, chunk, lr, mom);
   return { lr, momentum: mom };

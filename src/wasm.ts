@@ -203,7 +203,7 @@ export function prepareJob(k: Kernel, j: BlockJob): void {
  * Fills rows lr[g] / mom[g] at iterations [from, from + n) of a prepared job, one block at a time: the
  * kernel writes the block into its memory, TypedArray.prototype.set copies each group's part out. `kind`,
  * `table` (its address, holding the scale of iteration `tableFrom` first for a per-iteration table) and `c0`
- * are the chunk's. Self-contained: worker threads run its source.
+ * are the chunk's. Iteration t goes to index t - shift of the rows. Self-contained: worker threads run its source.
  */
 export function fillBlocks(
   k: Kernel,
@@ -216,6 +216,7 @@ export function fillBlocks(
   table: number,
   tableFrom: number,
   c0: number,
+  shift = 0,
 ): void {
   const e = k.exports;
   const B = j.block;
@@ -251,8 +252,8 @@ export function fillBlocks(
       j.f32,
     );
     for (let g = 0; g < G; g++) {
-      lr[g].set(m === B ? lrBlock[g] : lrBlock[g].subarray(0, m), t);
-      if (mom) mom[g].set(m === B ? momBlock[g] : momBlock[g].subarray(0, m), t);
+      lr[g].set(m === B ? lrBlock[g] : lrBlock[g].subarray(0, m), t - shift);
+      if (mom) mom[g].set(m === B ? momBlock[g] : momBlock[g].subarray(0, m), t - shift);
     }
   }
 }
