@@ -192,8 +192,9 @@ export async function scheduleParallel(
       'length',
     );
   }
-  const plan = planWindow(r, w.start, w.length);
-  return runShared(plan, w.dtype, Math.min(threads, Math.ceil(w.length / 4096)), options, rest);
+  const use = Math.min(threads, Math.ceil(w.length / 4096));
+  if (use < 2) return schedule(options, rest);
+  return runShared(planWindow(r, w.start, w.length), w.dtype, use, options, rest);
 }
 
 /** one thread's part of a round: iterations [from, from + n), and the worker doing it (-1: this thread) */

@@ -7,7 +7,7 @@
 // it -- unless the caller hands it back as `out`, and then it is written again in place.
 import { KERNEL_WASM_BASE64 } from './kernel-wasm.js';
 import { CyclicLRError } from './errors.js';
-import { CHUNK, TABLE_ITER, type Chunk, type Plan } from './plan.js';
+import { CHUNK, TABLE_ITER, TRIANGULAR, type Chunk, type Plan } from './plan.js';
 
 /** the kernel's exports src/ uses */
 export interface KernelExports {
@@ -278,8 +278,40 @@ function runInto(plan: Plan, dtype: Dtype, lr: Row[], mom: Row[] | null, checkCh
       mine = ++epoch;
     }
     if (c.table) new Float64Array(k.memory.buffer, j.tableAt, c.table.length).set(c.table);
-    fillBlocks(k, j, lr, mom, c.offset, c.length, c.kind, j.tableAt, c.offset, c.c0);
+    if (c.kind === TRIANGULAR && j.span) fillPeriodic(k, j, lr, mom, c.offset, c.length);
+    else fillBlocks(k, j, lr, mom, c.offset, c.length, c.kind, j.tableAt, c.offset, c.c0);
     checkChunk(c, lr, mom);
+  }
+}
+
+/**
+ * triangular with a whole total_size: the kernel's cycle-shape classes (cycles c in [2^E, 2^(E+1) - 2], see its
+ * fill) give every t = c total + r of a class the same x and scale_factor, so the same lr and momentum bits:
+ * the kernel computes whole cycles of a class once (up to a block) and the rest of the class is copies of them.
+ */
+function fillPeriodic(k: Kernel, j: BlockJob, lr: Row[], mom: Row[] | null, from: number, n: number): void {
+  const total = j.totalSize;
+  const period = total * Math.max(1, Math.floor(j.block / total));
+  for (let i = from; i < from + n; ) {
+    const t = j.start + i;
+    let c = Math.floor(t / total);
+    if (c * total > t)
+      c--; // the quotient rounded up near 2^53
+    else if ((c + 1) * total <= t) c++;
+    let lo = 2 ** Math.floor(Math.log2(Math.max(1, c))); // 2^E ≤ c < 2^(E+1); Math.log2 may round: adjust
+    if (lo > c) lo /= 2;
+    else if (2 * lo <= c) lo *= 2;
+    const last = 2 * lo - 2;
+    const end = c < 2 || c >= 2 ** 51 || c > last ? (c + 1) * total : (last + 1) * total; // a lone cycle: computed
+    const m = Math.min(from + n - i, end - t);
+    const once = Math.min(m, period);
+    fillBlocks(k, j, lr, mom, i, once, TRIANGULAR, 0, 0, 0);
+    for (let q = once; q < m; q += once) {
+      const len = Math.min(once, m - q);
+      for (const row of lr) row.copyWithin(i + q, i, i + len);
+      if (mom) for (const row of mom) row.copyWithin(i + q, i, i + len);
+    }
+    i += m;
   }
 }
 
@@ -301,7 +333,10 @@ export function allocate(dtype: Dtype, length: number, shared = false): Row {
   const bytes = length * elemBytes(dtype);
   try {
     if (shared) return new Arr(new SharedArrayBuffer(bytes) as unknown as ArrayBuffer);
-    if (NodeBuffer && bytes >= 4096) return new Arr(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, length);
+    if (NodeBuffer && bytes >= 4096) {
+      const b = NodeBuffer.allocUnsafeSlow(bytes);
+      if (b.byteOffset === 0 && b.buffer.byteLength === bytes) return new Arr(b.buffer, 0, length);
+    }
     return new Arr(length);
   } catch (e) {
     throw outOfMemory(`could not allocate ${bytes} bytes for the result`, e);
