@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --filter exp_range] [-- --huge]
+// npm run bench [-- --quick] [-- --filter exp_range] [-- --huge] [-- --markdown]
 // ns per output value (median, min–max over the samples) of cyclic-lr's paths against baselines measured in
 // the same run: a plain JS loop of PyTorch's formula (written here, not the project's code) and
 // Float64Array.fill of the same bytes (the write-bandwidth ceiling), warm (touched memory) and cold (fresh).
@@ -7,7 +7,7 @@
 // 2.6 GB a result) they run with --huge. Then scheduleMany (1,000 configs), a child process under
 // ulimit -v 16G holding 1,000 results, and the CLI writing .npy to a tmpfs against dd. The last lines are
 // every target with the worst row it covers. Speed is never asserted: machines are noisy. --quick is a
-// smoke run for CI (tiny sizes).
+// smoke run for CI (tiny sizes). --markdown also prints the rows as the table of docs/speed.md.
 import { Bench } from 'tinybench';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
@@ -157,6 +157,7 @@ for (const T of Ts)
           loopWarmVsWarm: ratio('plain JS loop warm', 'kernel warm (out)'),
           loopColdVsCold: ratio('plain JS loop cold', 'kernel cold'),
           loopColdVsThreads: ratio('plain JS loop cold', `kernel ${THREADS} threads cold`),
+          ns: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v.p50 * 1e6) / n])),
         };
         rows.push(row);
         console.log(
@@ -384,5 +385,19 @@ if (existsSync('/dev/shm') && existsSync('/usr/bin/dd')) {
     torchStep / step.step.triangular >= 20,
     `CyclicLR.step(), 16 groups: ≥ 20× faster than PyTorch (${(torchStep / 1000).toFixed(1)} µs${step.torch ? '' : ', not measured: the issue figure'}) — ${(torchStep / step.step.triangular).toFixed(0)}×`,
   );
+}
+if (args.includes('--markdown')) {
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const ns = (x, k) => f(x.ns[k], 2);
+  console.log(
+    '\n| row | kernel cold | fill cold | cold / fill | JS loop cold | loop / kernel | warm (out) | fill warm | warm / fill | threads |',
+  );
+  console.log('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+  for (const x of rows.filter((y) => y.mode)) {
+    const th = `kernel ${THREADS} threads cold`;
+    console.log(
+      `| ${x.label} | ${ns(x, 'kernel cold')} | ${ns(x, 'fill cold')} | ${f(x.coldVsFill)}× | ${ns(x, 'plain JS loop cold')} | ${f(x.loopColdVsCold, 1)}× | ${ns(x, 'kernel warm (out)')} | ${ns(x, 'fill warm')} | ${f(x.warmVsFill)}× | ${ns(x, th)} |`,
+    );
+  }
 }
 process.exit(0);

@@ -21,8 +21,8 @@ export interface Window {
   /** 'float64' (default) or 'float32': each value the float64 result rounded once (Math.fround). */
   dtype?: Dtype;
   /**
-   * An earlier result of the same shape to write into instead of allocating (warm memory): its arrays are
-   * overwritten and returned. A large result of the kernel is rewritten in place by the kernel.
+   * An earlier result of the same shape to write into instead of allocating (warm memory: no allocation, no
+   * page faults): its arrays are overwritten in place and returned.
    */
   out?: ScheduleResult<Row>;
 }
