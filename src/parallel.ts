@@ -50,11 +50,11 @@ parentPort.on('message', ({ id, module, job, sab, at, from, n }) => {
 });`;
 
 /**
- * Where workers put their output before the calling thread copies it into the result: one SharedArrayBuffer
- * for the process, reused by every call (a fresh one per call would stay alive in idle isolates that never
- * collect it), two rounds × helpers × a slice.
+ * Where workers put their output before the calling thread copies it into the result: SharedArrayBuffers of
+ * two rounds × helpers × a slice, reused by every call (a fresh one per call would stay alive in idle isolates
+ * that never collect it). A call takes one for its duration; concurrent calls each take their own.
  */
-let workspace: SharedArrayBuffer | null = null;
+const workspaces: SharedArrayBuffer[] = [];
 
 interface PoolWorker {
   post(msg: object): Promise<void>;
@@ -222,8 +222,27 @@ async function runShared(
   if (per < 1024) return schedule(options, window);
   const helpers = await workers(H);
   if (helpers === null) return schedule(options, window);
-  if (workspace === null || workspace.byteLength < 2 * H * slice) workspace = new SharedArrayBuffer(2 * H * slice);
-  const sab = workspace;
+  const free = workspaces.findIndex((b) => b.byteLength >= 2 * H * slice);
+  const sab = free >= 0 ? workspaces.splice(free, 1)[0] : new SharedArrayBuffer(2 * H * slice);
+  try {
+    return await runRounds(plan, dtype, H, slice, per, helpers, sab);
+  } finally {
+    workspaces.push(sab);
+  }
+}
+
+async function runRounds(
+  plan: Plan,
+  dtype: Dtype,
+  H: number,
+  slice: number,
+  per: number,
+  helpers: PoolWorker[],
+  sab: SharedArrayBuffer,
+): Promise<ScheduleResult<Row>> {
+  const G = plan.groups;
+  const L = plan.length;
+  const E = elemBytes(dtype);
   const flat = allocate(dtype, G * L * (plan.momentum ? 2 : 1));
   const lr = rowsOf(flat, 0, G, L);
   const mom = plan.momentum ? rowsOf(flat, G * L, G, L) : null;
