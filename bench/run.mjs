@@ -1,23 +1,30 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --filter exp_range]
+// npm run bench [-- --quick] [-- --filter exp_range] [-- --huge] [-- --markdown]
 // ns per output value (median, min–max over the samples) of cyclic-lr's paths against baselines measured in
 // the same run: a plain JS loop of PyTorch's formula (written here, not the project's code) and
 // Float64Array.fill of the same bytes (the write-bandwidth ceiling), warm (touched memory) and cold (fresh).
-// Speed is never asserted: machines are noisy. --quick is a smoke run for CI (tiny sizes).
+// Rows past 4e7 values measure the cold paths only; past 1.6e8 values (G = 16 with momentum at T = 1e7,
+// 2.6 GB a result) they run with --huge. Then scheduleMany (1,000 configs), a child process under
+// ulimit -v 16G holding 1,000 results, and the CLI writing .npy to a tmpfs against dd. The last lines are
+// every target with the worst row it covers. Speed is never asserted: machines are noisy. --quick is a
+// smoke run for CI (tiny sizes). --markdown also prints the rows as the table of docs/speed.md.
 import { Bench } from 'tinybench';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { CyclicLR, schedule, scheduleParallel } from 'cyclic-lr';
+import { fileURLToPath } from 'node:url';
+import { CyclicLR, schedule, scheduleMany, scheduleParallel } from 'cyclic-lr';
 import { KERNEL_WASM_BASE64 } from '../dist/kernel-wasm.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const huge = args.includes('--huge');
 const filter = args.includes('--filter') ? args[args.indexOf('--filter') + 1] : null;
 const Ts = quick ? [1e4] : [1e5, 1e6, 1e7];
 const Gs = quick ? [1, 4] : [1, 4, 16];
 const MODES = ['triangular', 'triangular2', 'exp_range'];
-const MAX_VALUES = quick ? 1e6 : 4e7; // larger results are skipped (memory and time)
+const MAX_VALUES = quick ? 1e6 : 4e7; // larger results: cold paths only
+const MAX_COLD_VALUES = quick ? 1e6 : huge ? 4e8 : 1.6e8; // larger results are skipped (memory and time)
 const ITER = quick ? 2 : 7;
 const THREADS = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 
@@ -88,10 +95,11 @@ for (const T of Ts)
         if (filter && !`${mode} G=${G} T=${T}`.includes(filter)) continue;
         const n = T * G * (withMom ? 2 : 1);
         const label = `T=${T.toExponential(0)} G=${G} ${mode} ${withMom ? 'lr+momentum' : 'lr only'}`;
-        if (n > MAX_VALUES) {
-          console.log(`${label}: skipped (${n.toExponential(1)} values)\n`);
+        if (n > MAX_COLD_VALUES) {
+          console.log(`${label}: skipped (${n.toExponential(1)} values; --huge runs it)\n`);
           continue;
         }
+        const coldOnly = n > MAX_VALUES;
         const o = {
           baseLr: 0.001,
           maxLr: 0.006,
@@ -101,13 +109,13 @@ for (const T of Ts)
           groups: G,
           cycleMomentum: withMom,
         };
-        let out = schedule(o, { length: T });
+        let out = coldOnly ? null : schedule(o, { length: T });
         const arrays = () => Array.from({ length: G }, () => new Float64Array(T));
-        const wl = arrays();
-        const wm = withMom ? arrays() : null;
-        const touched = new Float64Array(n).fill(1);
+        const wl = coldOnly ? null : arrays();
+        const wm = withMom && !coldOnly ? arrays() : null;
+        const touched = coldOnly ? null : new Float64Array(n).fill(1);
         const loop = (lr, mom) => plainLoop(lr, mom, T, G, 0.001, 0.005, 0.9, 0.1, 4000, 0.5, mode, 0.99994);
-        const tasks = [
+        const all = [
           ['kernel cold', () => schedule(o, { length: T })],
           [
             'kernel warm (out)',
@@ -127,22 +135,29 @@ for (const T of Ts)
           ['fill warm', () => touched.fill(0.5)],
           ['fill cold', () => new Float64Array(n).fill(0.5)],
         ];
-        const r = await measure(tasks, T * G >= 1e7 ? Math.min(ITER, 5) : ITER);
+        const COLD = ['kernel cold', 'plain JS loop cold', 'fill cold'];
+        const tasks = coldOnly ? all.filter(([name]) => COLD.includes(name)) : all;
+        globalThis.gc?.();
+        const r = await measure(tasks, coldOnly ? 3 : T * G >= 1e7 ? Math.min(ITER, 5) : ITER);
+        out = null;
         console.log(label);
         for (const [name] of tasks) console.log(`  ${line(name, r[name], n)}`);
-        const ratio = (a, b) => r[a].p50 / r[b].p50;
+        const ratio = (a, b) => (r[a] && r[b] ? r[a].p50 / r[b].p50 : Number.NaN);
         const row = {
+          label,
           T,
           G,
           mode,
           withMom,
           n,
+          coldOnly,
           warmVsFill: ratio('kernel warm (out)', 'fill warm'),
           coldVsFill: ratio('kernel cold', 'fill cold'),
           threadsVsFill: ratio(`kernel ${THREADS} threads cold`, 'fill cold'),
           loopWarmVsWarm: ratio('plain JS loop warm', 'kernel warm (out)'),
           loopColdVsCold: ratio('plain JS loop cold', 'kernel cold'),
           loopColdVsThreads: ratio('plain JS loop cold', `kernel ${THREADS} threads cold`),
+          ns: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, (v.p50 * 1e6) / n])),
         };
         rows.push(row);
         console.log(
@@ -222,41 +237,167 @@ ts.sort(); print(ts[2] * 1e9)`;
   rows.push({ step: r, torch });
 }
 
-// targets of issue 4
-if (!quick) {
+// scheduleMany: 1,000 configs (every mode, varied bounds and step sizes) × 1e5 iterations, lr + momentum
+{
+  const C = quick ? 50 : 1000;
+  const T = quick ? 1e3 : 1e5;
+  const configs = Array.from({ length: C }, (_, c) => ({
+    baseLr: 0.001 * (1 + (c % 10)),
+    maxLr: 0.1 + c * 1e-4,
+    stepSizeUp: 500 + c,
+    mode: MODES[c % 3],
+    gamma: 0.99994,
+  }));
+  const n = C * T * 2;
+  globalThis.gc?.();
+  const r = await measure(
+    [
+      ['scheduleMany cold', () => scheduleMany(configs, { length: T })],
+      ['fill cold', () => new Float64Array(n).fill(0.5)],
+    ],
+    quick ? 2 : 5,
+  );
+  console.log(`scheduleMany, ${C} configs × T=${T}, lr+momentum (${((n * 8) / 2 ** 30).toFixed(2)} GiB)`);
+  for (const k of Object.keys(r)) console.log(`  ${line(k, r[k], n)}`);
+  const many = r['scheduleMany cold'].p50 / r['fill cold'].p50;
+  console.log(`  ratio scheduleMany / fill cold: ${many.toFixed(2)}×\n`);
+  rows.push({ many, manyLabel: `scheduleMany ${C}×${T}` });
+}
+
+// results cost their bytes: a child process under ulimit -v 16G holds 1,000 results of 2 MiB at once
+{
+  const count = quick ? 50 : 1000;
+  const src = `const { schedule } = await import('cyclic-lr');
+const keep = [];
+const t0 = performance.now();
+try {
+  for (let k = 0; k < ${count}; k++) keep.push(schedule({ baseLr: 0.001, maxLr: 0.1, cycleMomentum: false }, { start: k, length: 262144 }));
+} catch (e) { console.log(JSON.stringify({ held: keep.length, error: e.code + ': ' + e.message })); process.exit(0); }
+console.log(JSON.stringify({ held: keep.length, ms: performance.now() - t0, rss: process.memoryUsage().rss }));`;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const p = spawnSync('bash', ['-c', 'ulimit -v 16777216 && exec node --input-type=module -e "$0"', src], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  let res;
+  try {
+    res = JSON.parse(p.stdout.trim().split('\n').pop());
+  } catch {
+    res = { held: 0, error: (p.stderr || p.stdout).trim().split('\n').slice(-1)[0] };
+  }
+  console.log(`ulimit -v 16G: a child process holds ${res.held} of ${count} results of 2 MiB at once`);
+  console.log(
+    res.error
+      ? `  failed: ${res.error}\n`
+      : `  in ${res.ms.toFixed(0)} ms (${((res.ms * 1e6) / (count * 262144)).toFixed(2)} ns per value), RSS ${(res.rss / 2 ** 20).toFixed(0)} MiB\n`,
+  );
+  rows.push({ ulimit: { held: res.held, count, error: res.error ?? null } });
+}
+
+// the CLI writing .npy to a tmpfs against dd bs=1M of the same bytes to the same tmpfs
+if (existsSync('/dev/shm') && existsSync('/usr/bin/dd')) {
+  const iterations = quick ? 1e5 : 1e8;
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const npy = `/dev/shm/cyclic-lr-bench-${process.pid}.npy`;
+  const raw = `/dev/shm/cyclic-lr-bench-${process.pid}.dd`;
+  const time = (cmd, argv) => {
+    const t0 = performance.now();
+    const p = spawnSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`${cmd} ${argv.join(' ')}: ${p.stderr}`);
+    return performance.now() - t0;
+  };
+  const flags = ['--base-lr', '0.001', '--max-lr', '0.1', '--no-cycle-momentum', '--quiet'];
+  const cliArgs = [cli, ...flags, '--iterations', String(iterations), '--out', npy];
+  time('node', cliArgs); // warm the page cache of node and the package
+  const bytes = statSync(npy).size;
+  const mib = Math.ceil(bytes / 2 ** 20);
+  const cliMs = [];
+  const ddMs = [];
+  for (let k = 0; k < (quick ? 1 : 5); k++) {
+    rmSync(npy, { force: true });
+    cliMs.push(time('node', cliArgs));
+    rmSync(raw, { force: true });
+    ddMs.push(time('dd', ['if=/dev/zero', `of=${raw}`, 'bs=1M', `count=${mib}`]));
+  }
+  rmSync(npy, { force: true });
+  rmSync(raw, { force: true });
+  const c = medianOf(cliMs);
+  const d = (medianOf(ddMs) * bytes) / (mib * 2 ** 20);
+  const gbs = (ms) => (bytes / ms / 1e6).toFixed(2);
+  console.log(
+    `CLI .npy to /dev/shm, ${iterations} iterations (${(bytes / 2 ** 20).toFixed(0)} MiB), median of ${cliMs.length}`,
+  );
+  console.log(`  node dist/cli.js … --out /dev/shm/x.npy  ${c.toFixed(0)} ms (${gbs(c)} GB/s, process start included)`);
+  console.log(`  dd if=/dev/zero bs=1M (same bytes)       ${d.toFixed(0)} ms (${gbs(d)} GB/s)`);
+  const cliVsDd = d / c;
+  console.log(`  CLI throughput / dd: ${cliVsDd.toFixed(2)}×\n`);
+  rows.push({ cliVsDd });
+}
+
+// targets of issues 4 and 13: each with the worst row it covers (re-run on a quiet machine to judge)
+{
   const m = rows.filter((x) => x.mode);
-  const worst = (xs, k, better = 'min') =>
-    xs.reduce(
-      (a, x) => (better === 'min' ? Math.min(a, x[k]) : Math.max(a, x[k])),
-      better === 'min' ? Infinity : -Infinity,
-    );
+  /** the row with the worst value of k (rows without it skipped): the largest when `high` is bad */
+  const worstRow = (xs, k, high) =>
+    xs
+      .filter((x) => Number.isFinite(x[k]))
+      .reduce((a, x) => (a === null || (high ? x[k] > a[k] : x[k] < a[k]) ? x : a), null);
+  const t = (ok, text) => console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
+  /** one target: `k` of every row in xs ≤ limit (high) or ≥ limit, naming the worst row */
+  const target = (xs, k, high, limit, text, digits = 2) => {
+    const w = worstRow(xs, k, high);
+    if (!w) return t(false, `${text}: no rows measured`);
+    t(high ? w[k] <= limit : w[k] >= limit, `${text} — worst ${w[k].toFixed(digits)}× (${w.label})`);
+  };
+  console.log(`targets (worst row of each${quick ? '; --quick sizes are too small to judge' : ''}):`);
   const warmSet = m.filter((x) => x.mode !== 'exp_range' && x.G >= 4 && x.T >= 1e6 && x.withMom);
+  target(
+    warmSet,
+    'warmVsFill',
+    true,
+    1.25,
+    'warm (out) triangular/triangular2, G ≥ 4, T ≥ 1e6, lr+momentum: ≤ 1.25× fill',
+  );
+  target(warmSet, 'loopWarmVsWarm', false, 8, 'same rows: ≥ 8× faster than the plain JS loop (warm)', 1);
+  target(m, 'coldVsFill', true, 1.25, 'cold schedule(), every row: ≤ 1.25× new Float64Array(n).fill of the same bytes');
+  target(m, 'loopColdVsCold', false, 1, 'cold schedule(), every row: never slower than the plain JS loop (cold)', 1);
+  const tri1 = m.filter((x) => x.mode === 'triangular' && x.G === 1 && !x.withMom);
+  target(tri1, 'loopColdVsCold', false, 2, 'cold triangular, G = 1, lr only: ≥ 2× faster than the plain JS loop', 1);
   const expSet = m.filter((x) => x.mode === 'exp_range' && x.G === 1 && !x.withMom);
+  target(expSet, 'loopColdVsCold', false, 8, 'cold exp_range, G = 1, lr only: ≥ 8× the plain JS loop with Math.pow', 1);
+  target(m, 'threadsVsFill', true, Infinity, `scheduleParallel (${THREADS} threads) cold vs fill cold (no target)`);
+  const many = rows.find((x) => x.many);
+  if (many) target([{ ...many, label: many.manyLabel }], 'many', true, 1.25, 'scheduleMany cold: ≤ 1.25× fill cold');
+  const ul = rows.find((x) => x.ulimit)?.ulimit;
+  if (ul) {
+    t(
+      ul.held === ul.count && !ul.error,
+      `ulimit -v 16G: a process holds ${ul.count} results of 2 MiB at once — held ${ul.held}${ul.error ? ` (${ul.error})` : ''}`,
+    );
+  }
+  const dd = rows.find((x) => x.cliVsDd)?.cliVsDd;
+  if (dd !== undefined) t(dd >= 0.9, `CLI .npy to a tmpfs: ≥ 0.9× dd bs=1M — ${dd.toFixed(2)}×`);
   const custom = rows.find((x) => x.custom)?.custom;
+  t(custom <= 1.5, `custom scaleFn, cycle mode: ≤ 1.5× the built-in mode — ${custom.toFixed(2)}×`);
   const step = rows.find((x) => x.step);
   const torchStep = step.torch ?? 13000;
-  console.log('targets (worst case over the rows each covers):');
-  const t = (ok, text) => console.log(`  ${ok ? 'met ' : 'MISS'} ${text}`);
-  t(
-    worst(warmSet, 'warmVsFill', 'max') <= 1.25,
-    `warm triangular/triangular2, G ≥ 4, T ≥ 1e6, lr+momentum: ≤ 1.25× fill — worst ${worst(warmSet, 'warmVsFill', 'max').toFixed(2)}×`,
-  );
-  t(
-    worst(warmSet, 'loopWarmVsWarm') >= 8,
-    `same rows: ≥ 8× faster than the plain JS loop (warm) — worst ${worst(warmSet, 'loopWarmVsWarm').toFixed(1)}×`,
-  );
-  t(
-    worst(warmSet, 'coldVsFill', 'max') <= 1.25,
-    `cold, the same rows: ≤ 1.25× new Float64Array(n).fill — worst ${worst(warmSet, 'coldVsFill', 'max').toFixed(2)}×, median ${medianOf(warmSet.map((x) => x.coldVsFill)).toFixed(2)}× (every row: median ${medianOf(m.map((x) => x.coldVsFill)).toFixed(2)}×; the baseline itself swings between recycled and fresh pages)`,
-  );
-  t(
-    worst(expSet, 'loopColdVsThreads') >= 8 || worst(expSet, 'loopColdVsCold') >= 8,
-    `exp_range, G = 1, lr only: ≥ 8× the plain JS loop with Math.pow — cold: 1 thread ${worst(expSet, 'loopColdVsCold').toFixed(1)}×, ${THREADS} threads ${worst(expSet, 'loopColdVsThreads').toFixed(1)}×; warm ${worst(expSet, 'loopWarmVsWarm').toFixed(1)}×`,
-  );
-  t(custom <= 1.5, `custom scaleFn, cycle mode: ≤ 1.5× the built-in mode — ${custom.toFixed(2)}×`);
   t(
     torchStep / step.step.triangular >= 20,
-    `CyclicLR.step(), 16 groups: ≥ 20× faster than PyTorch (${(torchStep / 1000).toFixed(1)} µs) — ${(torchStep / step.step.triangular).toFixed(0)}×`,
+    `CyclicLR.step(), 16 groups: ≥ 20× faster than PyTorch (${(torchStep / 1000).toFixed(1)} µs${step.torch ? '' : ', not measured: the issue figure'}) — ${(torchStep / step.step.triangular).toFixed(0)}×`,
   );
+}
+if (args.includes('--markdown')) {
+  const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const ns = (x, k) => f(x.ns[k], 2);
+  console.log(
+    '\n| row | kernel cold | fill cold | cold / fill | JS loop cold | loop / kernel | warm (out) | fill warm | warm / fill | threads |',
+  );
+  console.log('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+  for (const x of rows.filter((y) => y.mode)) {
+    const th = `kernel ${THREADS} threads cold`;
+    console.log(
+      `| ${x.label} | ${ns(x, 'kernel cold')} | ${ns(x, 'fill cold')} | ${f(x.coldVsFill)}× | ${ns(x, 'plain JS loop cold')} | ${f(x.loopColdVsCold, 1)}× | ${ns(x, 'kernel warm (out)')} | ${ns(x, 'fill warm')} | ${f(x.warmVsFill)}× | ${ns(x, th)} |`,
+    );
+  }
 }
 process.exit(0);

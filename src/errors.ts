@@ -7,6 +7,8 @@
  * - `ERR_SCALE_FN`: a custom `scaleFn` threw or returned a non-finite or non-number value.
  * - `ERR_OPTIMIZER`: the optimizer's param groups cannot be scheduled (no momentum/betas, no initialLr).
  * - `ERR_INVALID_STATE`: a state dict given to `loadStateDict()` is malformed or inconsistent.
+ * - `ERR_OUT_OF_MEMORY`: the process could not allocate a result or the kernel's memory (RAM or address
+ *   space ran out, e.g. under `ulimit -v`); the message says which and how many bytes.
  */
 export type CyclicLRErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -15,7 +17,8 @@ export type CyclicLRErrorCode =
   | 'ERR_OVERFLOW'
   | 'ERR_SCALE_FN'
   | 'ERR_OPTIMIZER'
-  | 'ERR_INVALID_STATE';
+  | 'ERR_INVALID_STATE'
+  | 'ERR_OUT_OF_MEMORY';
 
 /**
  * The one error type cyclic-lr throws for bad input: `code` is stable (test it, not the message); the

@@ -3,7 +3,7 @@ import { CyclicLRError, show } from './errors.js';
 import { readKey, ownKeys, resolveOptions, type CyclicLROptions } from './options.js';
 import { type Chunk, type Plan, planWindow } from './plan.js';
 import { fillJs } from './reference.js';
-import { MAX_MEMORY_BYTES, resultBytes, runWasm, type Dtype, type Row } from './wasm.js';
+import { MAX_MEMORY_BYTES, allocate, resultBytes, rowsOf, runWasm, type Dtype, type Row } from './wasm.js';
 
 export type { Dtype } from './wasm.js';
 
@@ -21,8 +21,8 @@ export interface Window {
   /** 'float64' (default) or 'float32': each value the float64 result rounded once (Math.fround). */
   dtype?: Dtype;
   /**
-   * An earlier result of the same shape to write into instead of allocating (warm memory): its arrays are
-   * overwritten and returned. A large result of the kernel is rewritten in place by the kernel.
+   * An earlier result of the same shape to write into instead of allocating (warm memory: no allocation, no
+   * page faults): its arrays are overwritten in place and returned.
    */
   out?: ScheduleResult<Row>;
 }
@@ -155,10 +155,11 @@ export function runPlan<A extends Row = Float64Array>(
       `the window needs ${need} bytes, more than the 4 GiB one call may return: use shorter windows`,
     );
   }
-  const Arr = dtype === 'float32' ? Float32Array : Float64Array;
-  const rows = (): Row[] => Array.from({ length: plan.groups }, () => new Arr(plan.length));
-  const lr = out ? out.lr : rows();
-  const momentum = out ? out.momentum : plan.momentum ? rows() : null;
+  const G = plan.groups;
+  const L = plan.length;
+  const flat = out ? null : allocate(dtype, G * L * (plan.momentum ? 2 : 1));
+  const lr = out ? out.lr : rowsOf(flat!, 0, G, L);
+  const momentum = out ? out.momentum : plan.momentum ? rowsOf(flat!, G * L, G, L) : null;
   for (const c of plan.chunks()) {
     fillJs(plan, c, lr, momentum);
     checkChunk(plan, c, lr, momentum);
@@ -171,14 +172,15 @@ export function runPlan<A extends Row = Float64Array>(
  * `lr[g][i]` is `scheduler.get_last_lr()[g]` when `last_epoch == start + i` (a fresh scheduler stepped
  * start + i times) and `momentum[g][i]` the group's momentum then, bit for bit.
  *
- * Results below 1 MiB are fresh arrays; larger ones are views of a WebAssembly memory that belongs to this
- * result alone (`lr[0].buffer` holds every row). Either way no later call changes them.
+ * Results are ordinary typed arrays, views of one fresh ArrayBuffer per call (`lr[0].buffer` holds the lr
+ * rows, then the momentum rows): no later call changes them (see docs/memory.md).
  *
  * @param options PyTorch's CyclicLR arguments in camelCase (see {@link CyclicLROptions}).
  * @param window `{ start = 0, length, backend = 'wasm', dtype = 'float64', out }`.
  * @throws {CyclicLRError} `ERR_INVALID_OPTION` / `ERR_INVALID_WINDOW` for bad input, `ERR_OVERFLOW` when PyTorch
  *   could not compute a value of the window (exp_range `gamma ** t` overflow, …), `ERR_SCALE_FN` when a custom
- *   scaleFn throws or returns a non-finite value, `ERR_WINDOW_TOO_LARGE` past 4 GiB of results.
+ *   scaleFn throws or returns a non-finite value, `ERR_WINDOW_TOO_LARGE` past 4 GiB of results,
+ *   `ERR_OUT_OF_MEMORY` when the process cannot allocate the result.
  * @example
  * const { lr, momentum } = schedule(
  *   { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 2000, mode: 'triangular2' },

@@ -1,13 +1,16 @@
 // Loading the kernel and running plans on it, in one place. The module is compiled once, synchronously, from
-// bytes embedded in the package (no fs, no fetch). Small results are computed in one reusable scratch
-// instance and copied out; large ones get a memory of their own, sized once and never grown, and are
-// returned as views of it: no copy, and no later call can touch them -- unless the caller hands them back
-// as `out`, and then the kernel writes straight into them again (warm memory).
-import { KERNEL_SHARED_WASM_BASE64, KERNEL_WASM_BASE64 } from './kernel-wasm.js';
+// bytes embedded in the package (no fs, no fetch), and instantiated once per thread on one memory that only
+// ever holds working data: the parameters, a custom scale table, a cycle-shape table and one block of output
+// sized to stay in L2. Results are ordinary JS typed arrays: the kernel fills a block, the block is copied
+// into the result rows with TypedArray.prototype.set, and the next block reuses the same cache lines. So a
+// result costs its bytes (not a WebAssembly memory's ~10 GiB of address space), and no later call can touch
+// it -- unless the caller hands it back as `out`, and then it is written again in place.
+import { KERNEL_WASM_BASE64 } from './kernel-wasm.js';
 import { CyclicLRError } from './errors.js';
-import { CHUNK, TABLE_CYCLE, type Chunk, type Plan } from './plan.js';
+import { CHUNK, TABLE_ITER, TRIANGULAR, type Chunk, type Plan } from './plan.js';
 
-interface KernelExports {
+/** the kernel's exports src/ uses */
+export interface KernelExports {
   fill(
     start: number,
     length: number,
@@ -32,19 +35,10 @@ interface KernelExports {
   scratch_bytes(): number;
 }
 
-interface Kernel {
+/** one instance of the kernel on its memory (one per thread) */
+export interface Kernel {
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
-}
-
-/** Where a plan's pieces go in a kernel's memory: results first, so a reused memory keeps their offsets. */
-interface Layout {
-  lr: number;
-  mom: number;
-  params: number;
-  table: number;
-  shape: number;
-  end: number;
 }
 
 /** the element type of result rows */
@@ -58,24 +52,53 @@ export interface Rows {
 }
 
 const PAGE = 65536;
-/** wasm32 memory ends at 4 GiB */
+/** one call returns at most 4 GiB of results (wasm32's limit once; kept as the documented cap) */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
-/** results at least this large get a memory of their own instead of a copy out of the scratch instance */
-export const OWN_MEMORY_BYTES = 1 << 20;
+/** bytes of output one kernel call writes before they are copied out: about a core's L2 */
+export const BLOCK_BYTES = 1 << 20;
+/**
+ * A call that uses a cycle-shape table computes it first (span iterations the slow way): its blocks hold at
+ * least this many spans (up to MAX_TABLE_BLOCK_BYTES) so that the table costs a few percent.
+ */
+const TABLE_SPANS = 64;
+const MAX_TABLE_BLOCK_BYTES = 1 << 22;
 /** largest whole total_size that gets a cycle-shape table */
 const MAX_SHAPE_TOTAL = 1 << 16;
-/** a memory of its own keeps room for the largest tables, so it never has to grow when reused */
-const TABLES_RESERVE = CHUNK * 8 + 16 * (MAX_SHAPE_TOTAL + 4096);
+/** room for the largest cycle-shape table: 2 * shape_span f64 */
+const SHAPE_BYTES = 16 * (MAX_SHAPE_TOTAL + 4096);
+
+/**
+ * One plan's run, as plain data (a worker thread gets a copy): its numbers and where its pieces sit in a
+ * kernel's memory. Rows g of the block are `block` iterations apart.
+ */
+export interface BlockJob {
+  start: number;
+  totalSize: number;
+  stepRatio: number;
+  gamma: number;
+  groups: number;
+  momentum: boolean;
+  f32: number;
+  params: Float64Array;
+  /** iterations per block, and 0 or the cycle-shape span (a block of ≥ 4 spans uses the table) */
+  block: number;
+  span: number;
+  scratchAt: number;
+  paramsAt: number;
+  tableAt: number;
+  shapeAt: number;
+  lrAt: number;
+  momAt: number;
+  /** bytes of kernel memory the job needs */
+  end: number;
+  /** the plan's TABLE_ITER kind code (a per-iteration table, indexed from the call's first iteration) */
+  tableIter: number;
+}
 
 let compiled: WebAssembly.Module | null = null;
-let compiledShared: WebAssembly.Module | null = null;
-let scratchKernel: Kernel | null = null;
-let base = 0;
-/** memories of results handed out: their kernel and where the rows are */
-const owned = new WeakMap<
-  ArrayBufferLike,
-  { kernel: Kernel; layout: Layout; groups: number; length: number; momentum: boolean; dtype: Dtype }
->();
+let mainKernel: Kernel | null = null;
+/** counts runs on the main kernel: a run that finds it moved after user code ran writes its parameters again */
+let epoch = 0;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -84,45 +107,32 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function module(): WebAssembly.Module {
+/** The compiled kernel (compiled on first use); worker threads get it by postMessage. */
+export function kernelModule(): WebAssembly.Module {
   if (compiled === null) compiled = new WebAssembly.Module(decodeBase64(KERNEL_WASM_BASE64));
   return compiled;
 }
 
-/** The kernel built for a shared memory (worker threads), compiled on first use. */
-export function sharedModule(): WebAssembly.Module {
-  if (compiledShared === null) compiledShared = new WebAssembly.Module(decodeBase64(KERNEL_SHARED_WASM_BASE64));
-  return compiledShared;
-}
+const outOfMemory = (what: string, e: unknown): CyclicLRError =>
+  new CyclicLRError(
+    'ERR_OUT_OF_MEMORY',
+    `${what}: ${(e as Error)?.message ?? String(e)} (the process ran out of memory or of address space, e.g. under ulimit -v)`,
+  );
 
-/** What a thread of the shared kernel needs to know of the layout: the first free byte, scratch bytes per thread. */
-export function kernelLayoutBase(): { base: number; scratchBytes: number } {
-  const e = scratch().exports;
-  return { base, scratchBytes: align(e.scratch_bytes()) };
-}
-
-function instantiate(bytes: number): Kernel {
-  const pages = Math.max(1, Math.ceil(bytes / PAGE));
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: pages });
-  } catch (e) {
-    throw new CyclicLRError(
-      'ERR_WINDOW_TOO_LARGE',
-      `the kernel could not allocate ${bytes} bytes: ${(e as Error).message}`,
-    );
+/** The kernel of this thread: one instance on one memory for the process, grown as blocks need, never per result. */
+export function kernel(): Kernel {
+  if (mainKernel === null) {
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: 1 });
+    } catch (e) {
+      // every wasm32 memory reserves ~10 GiB of virtual address space in V8 (guard regions), however small
+      throw outOfMemory('the kernel could not reserve its one WebAssembly memory (~10 GiB of address space)', e);
+    }
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+    mainKernel = { memory, exports: instance.exports as unknown as KernelExports };
   }
-  const instance = new WebAssembly.Instance(module(), { env: { memory } });
-  return { memory, exports: instance.exports as unknown as KernelExports };
-}
-
-function scratch(): Kernel {
-  if (scratchKernel === null) {
-    scratchKernel = instantiate(PAGE);
-    const e = scratchKernel.exports;
-    base = align(e.heap_base()) + align(e.scratch_bytes());
-  }
-  return scratchKernel;
+  return mainKernel;
 }
 
 export const align = (n: number): number => Math.ceil(n / 16) * 16;
@@ -131,65 +141,177 @@ export const elemBytes = (dtype: Dtype): number => (dtype === 'float32' ? 4 : 8)
 export const resultBytes = (plan: Plan, dtype: Dtype = 'float64'): number =>
   plan.groups * plan.length * elemBytes(dtype) * (plan.momentum ? 2 : 1);
 
-/** iterations in the plan's cycle-shape table, or 0 when the plan has none (see the kernel's fill) */
-export function shapeSpan(plan: Plan): number {
+/** Iterations in the plan's cycle-shape table, or 0 when the plan can have none (see the kernel's fill). */
+function shapeSpanOf(e: KernelExports, plan: Plan): number {
   const total = plan.totalSize;
   if (!Number.isInteger(total) || total > MAX_SHAPE_TOTAL || !Number.isSafeInteger(plan.start)) return 0;
-  const span = scratch().exports.shape_span(total);
-  return plan.length >= 4 * span ? span : 0;
+  return e.shape_span(total);
 }
 
-function layout(plan: Plan, dtype: Dtype, reserve: boolean): Layout {
-  scratch();
-  const rows = plan.groups * plan.length * elemBytes(dtype);
-  const lr = base;
-  const mom = lr + rows;
-  const params = align(mom + (plan.momentum ? rows : 0));
-  const table = params + align(plan.params.byteLength);
-  const shape = table + (reserve ? CHUNK * 8 : align(plan.kind >= TABLE_CYCLE ? Math.min(plan.length, CHUNK) * 8 : 0));
-  const end = shape + (reserve ? TABLES_RESERVE - CHUNK * 8 : 16 * shapeSpan(plan));
-  return { lr, mom, params, table, shape, end };
+/**
+ * Where a plan's pieces go in a kernel's memory (scratch, table, shape, params, then the block), and how
+ * many iterations a block holds: BLOCK_BYTES of output, or one iteration of every group when that is more.
+ */
+export function blockJob(e: KernelExports, plan: Plan, dtype: Dtype): BlockJob {
+  const E = elemBytes(dtype);
+  const perIteration = Math.max(1, plan.groups * E * (plan.momentum ? 2 : 1));
+  const span = shapeSpanOf(e, plan);
+  let fit = Math.max(1, Math.floor(BLOCK_BYTES / perIteration));
+  if (span && fit < TABLE_SPANS * span && fit >= 4 * span)
+    fit = Math.max(fit, Math.min(TABLE_SPANS * span, Math.floor(MAX_TABLE_BLOCK_BYTES / perIteration)));
+  const block = Math.max(1, Math.min(plan.length, fit >= 2048 ? fit - (fit % 1024) : fit));
+  const scratchAt = align(e.heap_base());
+  const tableAt = scratchAt + align(e.scratch_bytes());
+  const shapeAt = tableAt + CHUNK * 8;
+  const paramsAt = shapeAt + SHAPE_BYTES;
+  const lrAt = paramsAt + align(plan.params.byteLength);
+  const momAt = lrAt + align(plan.groups * block * E);
+  const end = momAt + (plan.momentum ? align(plan.groups * block * E) : 0);
+  return {
+    start: plan.start,
+    totalSize: plan.totalSize,
+    stepRatio: plan.stepRatio,
+    gamma: plan.gamma,
+    groups: plan.groups,
+    momentum: plan.momentum,
+    f32: E === 4 ? 1 : 0,
+    params: plan.params,
+    block,
+    span,
+    scratchAt,
+    paramsAt,
+    tableAt,
+    shapeAt,
+    lrAt,
+    momAt,
+    end,
+    tableIter: TABLE_ITER,
+  };
 }
 
-/** where one plan's pieces go in a kernel's memory */
-type Place = Pick<Layout, 'lr' | 'mom' | 'params' | 'table' | 'shape'>;
+/**
+ * Makes a kernel's memory hold the job and writes its parameters. Self-contained (worker threads run its
+ * source): throws the engine's RangeError when the memory cannot grow.
+ */
+export function prepareJob(k: Kernel, j: BlockJob): void {
+  const have = k.memory.buffer.byteLength;
+  if (have < j.end) k.memory.grow(Math.ceil((j.end - have) / 65536));
+  new Float64Array(k.memory.buffer, j.paramsAt, j.params.length).set(j.params);
+}
 
-/** Fills one plan into a kernel's memory at `at`; `lr`/`mom` are the rows there, for the overflow check. */
-function fillPlan(
+/**
+ * Fills rows lr[g] / mom[g] at iterations [from, from + n) of a prepared job, one block at a time: the
+ * kernel writes the block into its memory, TypedArray.prototype.set copies each group's part out. `kind`,
+ * `table` (its address, holding the scale of iteration `tableFrom` first for a per-iteration table) and `c0`
+ * are the chunk's. Iteration t goes to index t - shift of the rows. Self-contained: worker threads run its source.
+ */
+export function fillBlocks(
   k: Kernel,
-  plan: Plan,
-  dtype: Dtype,
-  at: Place,
+  j: BlockJob,
   lr: Row[],
   mom: Row[] | null,
-  checkChunk: Check,
+  from: number,
+  n: number,
+  kind: number,
+  table: number,
+  tableFrom: number,
+  c0: number,
+  shift = 0,
 ): void {
-  const E = elemBytes(dtype);
+  const e = k.exports;
+  const B = j.block;
+  const G = j.groups;
+  const E = j.f32 ? 4 : 8;
+  const Arr = j.f32 ? Float32Array : Float64Array;
   const buf = k.memory.buffer;
-  new Float64Array(buf, at.params, plan.params.length).set(plan.params);
-  const shape = shapeSpan(plan) ? at.shape : 0;
-  const scratchPtr = align(k.exports.heap_base());
-  for (const c of plan.chunks()) {
-    if (c.table) new Float64Array(buf, at.table, c.table.length).set(c.table);
-    k.exports.fill(
-      plan.start + c.offset,
-      c.length,
-      plan.totalSize,
-      plan.stepRatio,
-      c.kind,
-      plan.gamma,
-      at.table,
-      c.c0,
-      plan.groups,
-      at.params,
-      at.lr + c.offset * E,
-      mom ? at.mom + c.offset * E : 0,
-      plan.length,
-      scratchPtr,
-      shape,
-      E === 4 ? 1 : 0,
+  const lrBlock: Row[] = [];
+  const momBlock: Row[] = [];
+  for (let g = 0; g < G; g++) {
+    lrBlock.push(new Arr(buf, j.lrAt + g * B * E, B));
+    if (mom) momBlock.push(new Arr(buf, j.momAt + g * B * E, B));
+  }
+  for (let b = 0; b < n; b += B) {
+    const m = Math.min(B, n - b);
+    const t = from + b;
+    e.fill(
+      j.start + t,
+      m,
+      j.totalSize,
+      j.stepRatio,
+      kind,
+      j.gamma,
+      kind === j.tableIter ? table + (t - tableFrom) * 8 : table,
+      c0,
+      G,
+      j.paramsAt,
+      j.lrAt,
+      mom ? j.momAt : 0,
+      B,
+      j.scratchAt,
+      j.span && m >= 4 * j.span ? j.shapeAt : 0,
+      j.f32,
     );
+    for (let g = 0; g < G; g++) {
+      lr[g].set(m === B ? lrBlock[g] : lrBlock[g].subarray(0, m), t - shift);
+      if (mom) mom[g].set(m === B ? momBlock[g] : momBlock[g].subarray(0, m), t - shift);
+    }
+  }
+}
+
+/**
+ * Runs a plan on this thread's kernel into `lr` / `mom` (rows of plan.length values), chunk by chunk, with the
+ * overflow check after each. Re-entrant: a custom scaleFn runs between chunks and may call schedule() again;
+ * the inner run uses the same memory, so afterwards this run grows nothing it relies on and writes its
+ * parameters again before its next kernel call (the block and table are written just before they are read).
+ */
+function runInto(plan: Plan, dtype: Dtype, lr: Row[], mom: Row[] | null, checkChunk: Check): void {
+  const k = kernel();
+  const j = blockJob(k.exports, plan, dtype);
+  let mine = -1;
+  for (const c of plan.chunks()) {
+    if (mine !== epoch) {
+      try {
+        prepareJob(k, j);
+      } catch (e) {
+        throw outOfMemory(`the kernel's memory could not grow to ${j.end} bytes`, e);
+      }
+      mine = ++epoch;
+    }
+    if (c.table) new Float64Array(k.memory.buffer, j.tableAt, c.table.length).set(c.table);
+    if (c.kind === TRIANGULAR && j.span) fillPeriodic(k, j, lr, mom, c.offset, c.length);
+    else fillBlocks(k, j, lr, mom, c.offset, c.length, c.kind, j.tableAt, c.offset, c.c0);
     checkChunk(c, lr, mom);
+  }
+}
+
+/**
+ * triangular with a whole total_size: the kernel's cycle-shape classes (cycles c in [2^E, 2^(E+1) - 2], see its
+ * fill) give every t = c total + r of a class the same x and scale_factor, so the same lr and momentum bits:
+ * the kernel computes whole cycles of a class once (up to a block) and the rest of the class is copies of them.
+ */
+function fillPeriodic(k: Kernel, j: BlockJob, lr: Row[], mom: Row[] | null, from: number, n: number): void {
+  const total = j.totalSize;
+  const period = total * Math.max(1, Math.floor(j.block / total));
+  for (let i = from; i < from + n; ) {
+    const t = j.start + i;
+    let c = Math.floor(t / total);
+    if (c * total > t)
+      c--; // the quotient rounded up near 2^53
+    else if ((c + 1) * total <= t) c++;
+    let lo = 2 ** Math.floor(Math.log2(Math.max(1, c))); // 2^E ≤ c < 2^(E+1); Math.log2 may round: adjust
+    if (lo > c) lo /= 2;
+    else if (2 * lo <= c) lo *= 2;
+    const last = 2 * lo - 2;
+    const end = c < 2 || c >= 2 ** 51 || c > last ? (c + 1) * total : (last + 1) * total; // a lone cycle: computed
+    const m = Math.min(from + n - i, end - t);
+    const once = Math.min(m, period);
+    fillBlocks(k, j, lr, mom, i, once, TRIANGULAR, 0, 0, 0);
+    for (let q = once; q < m; q += once) {
+      const len = Math.min(once, m - q);
+      for (const row of lr) row.copyWithin(i + q, i, i + len);
+      if (mom) for (const row of mom) row.copyWithin(i + q, i, i + len);
+    }
+    i += m;
   }
 }
 
@@ -197,53 +319,51 @@ type Check = (chunk: Chunk, lr: Row[], mom: Row[] | null) => void;
 
 const arrayOf = (dtype: Dtype) => (dtype === 'float32' ? Float32Array : Float64Array);
 
-/** rows of `length` values, `groups` of them, from `ptr` in buf */
-export function rowsAt(buf: ArrayBufferLike, ptr: number, groups: number, length: number, dtype: Dtype): Row[] {
+/** Node's Buffer (absent in browsers): its allocUnsafeSlow gives memory the allocator already has, not zeroed */
+const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array<ArrayBuffer> } }).Buffer;
+
+/**
+ * A fresh array of `length` elements for a result the kernel overwrites entirely: where Node's Buffer is
+ * there, memory the allocator recycles (already paged in, not zeroed: it is never returned half-written, as
+ * an error discards it); else a zeroed ArrayBuffer. `shared`: a SharedArrayBuffer (zeroed).
+ * @throws {CyclicLRError} ERR_OUT_OF_MEMORY when the process cannot allocate it.
+ */
+export function allocate(dtype: Dtype, length: number, shared = false): Row {
   const Arr = arrayOf(dtype);
-  const E = elemBytes(dtype);
-  return Array.from({ length: groups }, (_, g) => new Arr(buf as ArrayBuffer, ptr + g * length * E, length));
+  const bytes = length * elemBytes(dtype);
+  try {
+    if (shared) return new Arr(new SharedArrayBuffer(bytes) as unknown as ArrayBuffer);
+    if (NodeBuffer && bytes >= 4096) {
+      const b = NodeBuffer.allocUnsafeSlow(bytes);
+      if (b.byteOffset === 0 && b.buffer.byteLength === bytes) return new Arr(b.buffer, 0, length);
+    }
+    return new Arr(length);
+  } catch (e) {
+    throw outOfMemory(`could not allocate ${bytes} bytes for the result`, e);
+  }
 }
 
-/** the kernel for `bytes`: a memory of its own, or the scratch instance grown to fit */
-function kernelFor(bytes: number, own: boolean): Kernel {
-  if (bytes > MAX_MEMORY_BYTES) {
-    throw new CyclicLRError(
-      'ERR_WINDOW_TOO_LARGE',
-      `the window needs ${bytes} bytes of kernel memory, more than wasm32's 4 GiB: use shorter windows`,
-      'length',
-    );
-  }
-  if (own) return instantiate(bytes);
-  const k = scratch();
-  if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / PAGE));
-  return k;
+/** rows of `length` values, `groups` of them, as views of `flat` from element `at` */
+export function rowsOf(flat: Row, at: number, groups: number, length: number): Row[] {
+  return Array.from({ length: groups }, (_, g) => flat.subarray(at + g * length, at + (g + 1) * length));
 }
 
 /**
- * Runs a plan on the kernel: rows of plan.length values per group (momentum null when not cycled).
- * `out`: rows from an earlier result of this shape, written again in place (the kernel's own memory when they
- * are views of it, else a copy into them).
+ * Runs a plan on the kernel: rows of plan.length values per group (momentum null when not cycled), views of
+ * one fresh ArrayBuffer (lr rows, then momentum rows). `out`: rows from an earlier result of this shape,
+ * written again in place and returned.
  */
 export function runWasm(plan: Plan, dtype: Dtype, checkChunk: Check, out?: Rows): Rows {
   const G = plan.groups;
   const L = plan.length;
-  const reuse = out && out.lr.length > 0 ? owned.get(out.lr[0].buffer) : undefined;
-  const fits =
-    !!reuse && reuse.groups === G && reuse.length === L && reuse.momentum === plan.momentum && reuse.dtype === dtype;
-  const own = fits || resultBytes(plan, dtype) >= OWN_MEMORY_BYTES;
-  const lay = fits ? reuse!.layout : layout(plan, dtype, own);
-  const k = fits ? reuse!.kernel : kernelFor(lay.end, own);
-  const buf = k.memory.buffer;
-  const lr = fits ? out!.lr : rowsAt(buf, lay.lr, G, L, dtype);
-  const mom = !plan.momentum ? null : fits ? out!.momentum : rowsAt(buf, lay.mom, G, L, dtype);
-  fillPlan(k, plan, dtype, lay, lr, mom, checkChunk);
-  if (own) {
-    if (!fits) owned.set(buf, { kernel: k, layout: lay, groups: G, length: L, momentum: plan.momentum, dtype });
-    if (out && !fits) return copyInto(out, { lr, momentum: mom });
-    return fits ? out! : { lr, momentum: mom };
+  let rows: Rows;
+  if (out) rows = out;
+  else {
+    const flat = allocate(dtype, G * L * (plan.momentum ? 2 : 1));
+    rows = { lr: rowsOf(flat, 0, G, L), momentum: plan.momentum ? rowsOf(flat, G * L, G, L) : null };
   }
-  if (out) return copyInto(out, { lr, momentum: mom });
-  return { lr: lr.map((a) => a.slice()), momentum: mom && mom.map((a) => a.slice()) };
+  runInto(plan, dtype, rows.lr, rows.momentum, checkChunk);
+  return rows;
 }
 
 /** Results of many plans over one window in one contiguous block: lr rows of every plan, then momentum rows. */
@@ -253,48 +373,27 @@ export interface ManyRows {
   rows: Rows[];
 }
 
-/** Runs many plans (same length) into one contiguous block of the kernel's memory. */
+/** Runs many plans (same length) into one fresh lr block and one momentum block. */
 export function runManyWasm(plans: Plan[], dtype: Dtype, checkChunk: (i: number) => Check): ManyRows {
-  scratch();
-  const E = elemBytes(dtype);
   const L = plans.length ? plans[0].length : 0;
   const lrElems = plans.reduce((n, p) => n + p.groups * L, 0);
   const momElems = plans.reduce((n, p) => n + (p.momentum ? p.groups * L : 0), 0);
-  const maxGroups = plans.reduce((n, p) => Math.max(n, p.groups), 0);
-  const lrBase = base;
-  const momBase = lrBase + lrElems * E;
-  const params = align(momBase + momElems * E);
-  const table = params + align(maxGroups * 32);
-  const shape = table + CHUNK * 8;
-  const end = table + TABLES_RESERVE;
-  const own = (lrElems + momElems) * E >= OWN_MEMORY_BYTES;
-  const k = kernelFor(end, own);
-  const buf = k.memory.buffer;
-  let lrAt = lrBase;
-  let momAt = momBase;
-  const rows = plans.map((plan, i) => {
-    const lr = rowsAt(buf, lrAt, plan.groups, L, dtype);
-    const mom = plan.momentum ? rowsAt(buf, momAt, plan.groups, L, dtype) : null;
-    fillPlan(k, plan, dtype, { lr: lrAt, mom: momAt, params, table, shape }, lr, mom, checkChunk(i));
-    lrAt += plan.groups * L * E;
-    if (plan.momentum) momAt += plan.groups * L * E;
-    return { lr, momentum: mom };
-  });
-  const Arr = arrayOf(dtype);
-  const flatLr = new Arr(buf as ArrayBuffer, lrBase, lrElems);
-  const flatMom = plans.some((p) => p.momentum) ? new Arr(buf as ArrayBuffer, momBase, momElems) : null;
-  if (own) return { lr: flatLr, momentum: flatMom, rows };
-  return splitFlat(flatLr.slice(), flatMom && flatMom.slice(), plans, L);
+  const lr = allocate(dtype, lrElems);
+  const momentum = plans.some((p) => p.momentum) ? allocate(dtype, momElems) : null;
+  const many = splitFlat(lr, momentum, plans, L);
+  plans.forEach((plan, i) => runInto(plan, dtype, many.rows[i].lr, many.rows[i].momentum, checkChunk(i)));
+  return many;
 }
 
 /** per-plan rows as views of flat lr / momentum blocks laid out as runManyWasm lays them */
 export function splitFlat(lr: Row, momentum: Row | null, plans: Plan[], L: number): ManyRows {
   let a = 0;
   let m = 0;
-  const view = (flat: Row, at: number, G: number): Row[] =>
-    Array.from({ length: G }, (_, g) => flat.subarray(at + g * L, at + (g + 1) * L));
   const rows = plans.map((p) => {
-    const r = { lr: view(lr, a, p.groups), momentum: p.momentum && momentum ? view(momentum, m, p.groups) : null };
+    const r = {
+      lr: rowsOf(lr, a, p.groups, L),
+      momentum: p.momentum && momentum ? rowsOf(momentum, m, p.groups, L) : null,
+    };
     a += p.groups * L;
     if (p.momentum) m += p.groups * L;
     return r;
@@ -302,14 +401,7 @@ export function splitFlat(lr: Row, momentum: Row | null, plans: Plan[], L: numbe
   return { lr, momentum, rows };
 }
 
-/** copies rows into a caller's rows of the same shape and returns the caller's */
-function copyInto(out: Rows, from: Rows): Rows {
-  out.lr.forEach((row, g) => row.set(from.lr[g]));
-  if (out.momentum && from.momentum) out.momentum.forEach((row, g) => row.set(from.momentum![g]));
-  return out;
-}
-
 /** The kernel's pow(gamma, t) (CPython float ** int with glibc's no-FMA pow): for tests of the JS twin. */
 export function kernelPow(gamma: number, t: number): number {
-  return scratch().exports.pow_int(gamma, t);
+  return kernel().exports.pow_int(gamma, t);
 }

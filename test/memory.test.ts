@@ -1,6 +1,6 @@
 // No leak: many calls keep the process's memory bounded (measured, not timed).
 import { describe, expect, it } from 'vitest';
-import { CyclicLR, schedule } from '../src/index.js';
+import { CyclicLR, schedule, scheduleParallel } from '../src/index.js';
 
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -55,4 +55,23 @@ describe('memory stays bounded', () => {
     expect(s.lastEpoch).toBe(1_010_000);
     expect(grown).toBeLessThan(64);
   });
+
+  it('2,000 awaited scheduleParallel() calls of 262,144 values (2 MiB each, dropped) grow RSS by < 256 MiB', async () => {
+    const o = { baseLr: 0.001, maxLr: 0.1, cycleMomentum: false };
+    for (let k = 0; k < 20; k++) await scheduleParallel(o, { start: k, length: 262_144, threads: 2 });
+    gc?.();
+    const before = rssMiB();
+    let peak = before;
+    let sum = 0;
+    for (let k = 0; k < 2000; k++) {
+      const r = await scheduleParallel(o, { start: k, length: 262_144, threads: 2 });
+      sum += r.lr[0][262_143];
+      if (k % 50 === 0) peak = Math.max(peak, rssMiB());
+    }
+    gc?.();
+    peak = Math.max(peak, rssMiB());
+    console.log(`RSS before ${before.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB over 2,000 scheduleParallel calls`);
+    expect(Number.isFinite(sum)).toBe(true);
+    expect(peak - before).toBeLessThan(256);
+  }, 120_000);
 });
