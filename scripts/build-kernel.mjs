@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the kernel (asc --target release, asc --target shared, then scripts/embed-wasm.mjs) only when it is out
 // of date: build/kernel.stamp records a hash of every input (assembly/, asconfig.json, the embed script, the
-// compiler's version) and of every output; a changed or missing one rebuilds. `--force` always rebuilds.
+// compiler's version) and of every output; a changed or missing one rebuilds. `--force` always rebuilds; `--check`
+// builds nothing and exits 1 when a build is due.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,11 @@ function stamp() {
 }
 
 const force = process.argv.includes('--force');
-if (!force && existsSync(STAMP) && OUTPUTS.every(existsSync) && readFileSync(STAMP, 'utf8') === stamp()) {
+const fresh = !force && existsSync(STAMP) && OUTPUTS.every(existsSync) && readFileSync(STAMP, 'utf8') === stamp();
+if (process.argv.includes('--check')) {
+  console.log(fresh ? 'kernel up to date' : 'kernel build due');
+  process.exitCode = fresh ? 0 : 1;
+} else if (fresh) {
   console.log('kernel up to date (build/kernel.stamp): not rebuilt');
 } else {
   const asc = path.join('node_modules', '.bin', process.platform === 'win32' ? 'asc.cmd' : 'asc');
