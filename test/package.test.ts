@@ -125,7 +125,8 @@ describe('a consumer project with the tarball installed', () => {
   });
 
   // strict, no skipLibCheck, no @types/node: the shipped .d.ts must stand on their own
-  const TS_USE = `import { schedule, CyclicLR, CyclicLRError, type CyclicLROptions, type ScheduleResult } from 'cyclic-lr';
+  const TS_USE = `import { schedule, CyclicLR, CyclicLRError } from 'cyclic-lr';
+import type { CyclicLROptions, ScheduleResult } from 'cyclic-lr';
 const options: CyclicLROptions = { baseLr: 0.001, maxLr: 0.1, stepSizeUp: 2000, mode: 'triangular2' };
 const r: ScheduleResult<Float32Array> = schedule(options, { length: 10, dtype: 'float32' });
 const lr0: number = r.lr[0][3];
@@ -173,9 +174,8 @@ export { lr0, last, e };
     });
     const code = result.outputFiles[0].contents;
     const gz = gzipSync(code, { level: 9 }).length;
-    console.log(
-      `browser bundle (schedule + CyclicLR): ${(code.length / 1000).toFixed(1)} kB minified, ${(gz / 1000).toFixed(1)} kB gzipped`,
-    );
+    const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+    console.log(`browser bundle (schedule + CyclicLR): ${kB(code.length)} minified, ${kB(gz)} gzipped (level 9)`);
     expect(new TextDecoder().decode(code)).not.toMatch(/node:/);
     write(path.join(consumer, 'browser', 'bundle.mjs'), new TextDecoder().decode(code));
     const r = run(process.execPath, ['bundle.mjs'], path.join(consumer, 'browser'));

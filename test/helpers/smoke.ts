@@ -17,8 +17,14 @@ for (let i = 0; i < 40; i++) {
   s.step();
 }
 let code = null;
-try { schedule({ ...o, stepSizeUp: 0 }, { length: 1 }); } catch (e) { code = e instanceof CyclicLRError ? e.code : String(e); }
-console.log(JSON.stringify({ lr: Array.from(dense.lr[0]), momentum: Array.from(dense.momentum[0]), steps, momenta, code }));
+try {
+  schedule({ ...o, stepSizeUp: 0 }, { length: 1 });
+} catch (e) {
+  code = e instanceof CyclicLRError ? e.code : String(e);
+}
+const lr = Array.from(dense.lr[0]);
+const momentum = Array.from(dense.momentum[0]);
+console.log(JSON.stringify({ lr, momentum, steps, momenta, code }));
 `;
 
 export const SMOKE_ESM = `import { schedule, CyclicLR, CyclicLRError } from 'cyclic-lr';\n${SMOKE_BODY}`;
