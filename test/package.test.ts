@@ -85,7 +85,10 @@ describe('the tarball ships only what users run', () => {
   it('holds dist/*.js and dist/*.d.ts, package.json, README.md and LICENSE: no src/, assembly/, docs/, maps', () => {
     const stray = info.files
       .map((f) => f.path)
-      .filter((p) => !/^dist\/[\w-]+\.(js|d\.ts)$/.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p));
+      .filter(
+        (p) =>
+          !/^dist\/([\w-]+\/)*[\w-]+\.(js|d\.ts)$/.test(p) && !['package.json', 'README.md', 'LICENSE'].includes(p),
+      );
     expect(stray).toEqual([]);
     expect(info.files.map((f) => f.path)).toEqual(expect.arrayContaining(['LICENSE', 'dist/index.js', 'dist/cli.js']));
   });
