@@ -14,6 +14,8 @@ export default defineConfig({
       exclude: ['src/kernel-wasm.ts', 'src/pow-tables.ts', 'src/cli.ts'],
       reporter: ['text-summary', 'text'],
       thresholds: { lines: 95 },
+      // the coverage table also when a test fails (it follows the `vitest: …` line)
+      reportOnFailure: true,
     },
   },
 });

@@ -23,8 +23,13 @@ const steps = [];
 for (let i = 0; i < 40; i++) { steps.push(s.getLastLr()[0]); s.step(); }
 const par = await scheduleParallel(o, { length: 200000 });
 let code = null;
-try { schedule({ ...o, stepSizeUp: 0 }, { length: 3 }); } catch (e) { code = e instanceof CyclicLRError ? e.code : String(e); }
-window.result = { wasm: [...wasm.lr[0]], js: [...js.lr[0]], steps, par: par.lr[0][123456], parRef: schedule(o, { start: 123456, length: 1 }).lr[0][0], code };
+try {
+  schedule({ ...o, stepSizeUp: 0 }, { length: 3 });
+} catch (e) {
+  code = e instanceof CyclicLRError ? e.code : String(e);
+}
+const parRef = schedule(o, { start: 123456, length: 1 }).lr[0][0];
+window.result = { wasm: [...wasm.lr[0]], js: [...js.lr[0]], steps, par: par.lr[0][123456], parRef, code };
 </script>`;
 
 let server: Server;
@@ -52,7 +57,10 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe.skipIf(!can)('in headless Chromium', () => {
-  it('import cyclic-lr as an ES module: schedule(), CyclicLR and errors give the golden bits; scheduleParallel falls back', async () => {
+  const title =
+    'import cyclic-lr as an ES module: schedule(), CyclicLR and errors give the golden bits; ' +
+    'scheduleParallel falls back';
+  it(title, async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
