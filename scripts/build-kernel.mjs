@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the kernel (asc --target release, asc --target shared, then scripts/embed-wasm.mjs) only when it is out
+// Builds the kernel (asc --target release, then scripts/embed-wasm.mjs) only when it is out
 // of date: build/kernel.stamp records a hash of every input (assembly/, asconfig.json, the embed script, the
 // compiler's version) and of every output; a changed or missing one rebuilds. `--force` always rebuilds; `--check`
 // builds nothing and exits 1 when a build is due.
@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const STAMP = 'build/kernel.stamp';
-const OUTPUTS = ['build/kernel.wasm', 'build/kernel-shared.wasm', 'src/kernel-wasm.ts'];
+const OUTPUTS = ['build/kernel.wasm', 'src/kernel-wasm.ts'];
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -39,7 +39,7 @@ if (process.argv.includes('--check')) {
   console.log('kernel up to date (build/kernel.stamp): not rebuilt');
 } else {
   const asc = path.join('node_modules', '.bin', process.platform === 'win32' ? 'asc.cmd' : 'asc');
-  for (const target of ['release', 'shared']) execFileSync(asc, ['--target', target], { stdio: 'inherit' });
+  execFileSync(asc, ['--target', 'release'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/embed-wasm.mjs'], { stdio: 'inherit' });
   mkdirSync('build', { recursive: true });
   writeFileSync(STAMP, stamp());

@@ -39,7 +39,7 @@ beforeAll(() => {
   const scripts = ['build-kernel.mjs', 'embed-wasm.mjs', 'dist-guard.mjs'].map((s) => `scripts/${s}`);
   for (const f of ['assembly', 'src', 'asconfig.json', 'package.json', 'tsconfig.json', ...scripts])
     cpSync(path.join(root, f), path.join(dir, f), { recursive: true, preserveTimestamps: true });
-  for (const f of ['kernel.wasm', 'kernel-shared.wasm', 'kernel.stamp'])
+  for (const f of ['kernel.wasm', 'kernel.stamp'])
     cpSync(path.join(root, 'build', f), path.join(dir, 'build', f), { preserveTimestamps: true });
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
 });
