@@ -33,6 +33,18 @@ export function pow_int(gamma: f64, t: f64, fma: bool): f64 {
   return exp_scale(gamma, t, gamma < 0, fma);
 }
 
+/** lane 1 of the last pow_x2 */
+export let pow_x2_hi: f64 = 0;
+
+/** gamma ** t0 and gamma ** t1 (gamma > 0, t finite and >= 1) on the two-lane path scales() takes; lane 1 in
+ * pow_x2_hi. For tests. */
+export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
+  pow_prepare(gamma, fma);
+  let v = fma ? pow_fixed_fma_x2(f64x2(t0, t1)) : pow_fixed_x2(f64x2(t0, t1));
+  pow_x2_hi = f64x2.extract_lane(v, 1);
+  return f64x2.extract_lane(v, 0);
+}
+
 // @ts-ignore: decorator
 @inline
 function exp_scale(gamma: f64, t: f64, neg: bool, fma: bool): f64 {
