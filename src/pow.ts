@@ -167,7 +167,7 @@ export function powFixed(base: PowBase, y: number): number {
     const err = yh * base.lhiHi - ehi + yh * base.lhiLo + yl * base.lhiHi + yl * base.lhiLo;
     if (base.fastOk) {
       const v = expInlineFmaFast(ehi, y * base.llo + err);
-      if (v === v) return v;
+      if (!Number.isNaN(v)) return v;
     }
     return expInlineFma(ehi, fmaRn(y, base.llo, err));
   }
