@@ -342,13 +342,20 @@ function exp_tab_x2(ki: v128, off: usize): v128 {
  * build's order, then a filter that proves their rounded result is the fused one; else pow_fixed_fma_x2_exact */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_fma_x2(y: v128): v128 {
-  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker)
+export function pow_fixed_fma_x2(y: v128, small: bool): v128 {
+  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker;
+  // small: both y whole and |y| < 2^26, so y is its own 26-bit high half)
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(y, lhi_v);
-  let c = f64x2.mul(f64x2.splat(SPLIT), y);
-  let yh = f64x2.sub(c, f64x2.sub(c, y));
-  let err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
+  let yh = y;
+  let err: v128;
+  if (small) {
+    err = f64x2.add(f64x2.sub(f64x2.mul(y, f64x2.splat(lhi_hi)), ehi), f64x2.mul(y, f64x2.splat(lhi_lo)));
+  } else {
+    let c = f64x2.mul(f64x2.splat(SPLIT), y);
+    yh = f64x2.sub(c, f64x2.sub(c, y));
+    err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
+  }
   // elo = fma(y, lo, err), here y * lo rounded first (|elo_fma - elo| < 2^-93, docs/exactness.md)
   let elo = f64x2.add(f64x2.mul(y, f64x2.splat(llo)), err);
   // see: exp_inline; kd = fma(InvLn2N, x, shift) is the plain one unless z is a half-integer;
