@@ -33,6 +33,19 @@ export function pow_int(gamma: f64, t: f64, fma: bool): f64 {
   return exp_scale(gamma, t, gamma < 0, fma);
 }
 
+/** lane 1 of the last pow_x2 */
+export let pow_x2_hi: f64 = 0;
+
+/** gamma ** t0 and gamma ** t1 (gamma > 0, t finite and >= 1) on the two-lane path scales() takes; lane 1 in
+ * pow_x2_hi. For tests. */
+export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
+  pow_prepare(gamma, fma);
+  let small = max(abs(t0), abs(t1)) < 67108864 && floor(t0) == t0 && floor(t1) == t1; // whole, below 2^26
+  let v = fma ? pow_fixed_fma_x2(f64x2(t0, t1), small) : pow_fixed_x2(f64x2(t0, t1));
+  pow_x2_hi = f64x2.extract_lane(v, 1);
+  return f64x2.extract_lane(v, 0);
+}
+
 // @ts-ignore: decorator
 @inline
 function exp_scale(gamma: f64, t: f64, neg: bool, fma: bool): f64 {
@@ -205,9 +218,15 @@ function scales(
       // t >= 1: no t == 0 and no sign to fix, two lanes at a time
       let t0_v = f64x2.splat(t0);
       let i_v = f64x2(0, 1);
-      if (fma) {
+      if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0) {
+        // every t a whole number below 2^26
         for (; i + 1 < n; i += 2) {
-          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v)));
+          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v), true));
+          i_v = f64x2.add(i_v, f64x2.splat(2));
+        }
+      } else if (fma) {
+        for (; i + 1 < n; i += 2) {
+          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v), false));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else {

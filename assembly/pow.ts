@@ -27,6 +27,8 @@ import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 @inline const C5 = reinterpret<f64>(0x3F81111167A4D017);
 // @ts-ignore: decorator
 @inline const SPLIT: f64 = 134217729; // 2^27 + 1, Veltkamp's splitter
+// @ts-ignore: decorator
+@inline const FILTER_U: f64 = reinterpret<f64>(0x3CA0000000000000); // 2^-53, the unit roundoff
 
 /** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
 export let lhi: f64 = 0;
@@ -38,6 +40,8 @@ let llo_hi: f64 = 0;
 /** 1 when pow_lut's y-range special case must be consulted (x == 1); set by pow_prepare. */
 let x_is_one: bool = false;
 let x_gt_one: bool = false;
+/** the FMA pow's two-lane filter may be used: |llo| <= 2^-52 |lhi| (its error bound assumes it); set by pow_prepare */
+let fast_ok: bool = false;
 
 // @ts-ignore: decorator
 @inline
@@ -89,6 +93,7 @@ function log_inline(ix: u64, fma: bool): void {
     lhi_hi = c - (c - y);
     lhi_lo = y - lhi_hi;
     llo_hi = split_hi(llo);
+    fast_ok = abs(llo) <= abs(y) * reinterpret<f64>(0x3CB0000000000000);
     return;
   }
   let zhi = reinterpret<f64>((iz + u64(0x80000000)) & 0xFFFFFFFF00000000);
@@ -333,22 +338,28 @@ function exp_tab_x2(ki: v128, off: usize): v128 {
   return i64x2(load<i64>(EXP_DATA_TAB + i0 + off), load<i64>(EXP_DATA_TAB + i1 + off));
 }
 
-/** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, the same bits. */
+/** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)), glibc's FMA bits: the plain operations in the FMA
+ * build's order, then a filter that proves their rounded result is the fused one; else pow_fixed_fma_x2_exact */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_fma_x2(y: v128): v128 {
-  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi, elo = fma(y, lo, fma(y, hi, -ehi)), y split once for both
+export function pow_fixed_fma_x2(y: v128, small: bool): v128 {
+  // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker;
+  // small: both y whole and |y| < 2^26, so y is its own 26-bit high half)
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(y, lhi_v);
-  let c = f64x2.mul(f64x2.splat(SPLIT), y);
-  let yh = f64x2.sub(c, f64x2.sub(c, y));
-  let yl = f64x2.sub(y, yh);
-  let hh = f64x2.splat(lhi_hi);
-  let hl = f64x2.splat(lhi_lo);
-  let err = dekker_x2(ehi, yh, yl, hh, hl);
-  let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
-  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the integer nearest the exact x InvLn2N: the rounded product's
-  // unless that is a half-integer. Such lanes, and lanes outside the main range, take the scalar path
+  let yh = y;
+  let err: v128;
+  if (small) {
+    err = f64x2.add(f64x2.sub(f64x2.mul(y, f64x2.splat(lhi_hi)), ehi), f64x2.mul(y, f64x2.splat(lhi_lo)));
+  } else {
+    let c = f64x2.mul(f64x2.splat(SPLIT), y);
+    yh = f64x2.sub(c, f64x2.sub(c, y));
+    err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
+  }
+  // elo = fma(y, lo, err), here y * lo rounded first (|elo_fma - elo| < 2^-93, docs/exactness.md)
+  let elo = f64x2.add(f64x2.mul(y, f64x2.splat(llo)), err);
+  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the plain one unless z is a half-integer;
+  // such lanes, and lanes outside the main range, take the scalar path
   let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
   let kd = f64x2.add(z, f64x2.splat(shift));
   let ki = kd;
@@ -359,6 +370,36 @@ export function pow_fixed_fma_x2(y: v128): v128 {
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), true), pow_fixed(f64x2.extract_lane(y, 1), true));
   }
+  // r = xtail + fma(kd, NegLn2loN, fma(kd, NegLn2hiN, x)); the inner fma is exact
+  let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
+  r = f64x2.add(elo, r);
+  let tail = exp_tab_x2(ki, 0);
+  let scale = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  // tmp = fma(fma(r, C5, C4), r2 * r2, fma(fma(r, C3, C2), r2, tail + r)), each product rounded here
+  let r2 = f64x2.mul(r, r);
+  let q23 = f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3)));
+  let q45 = f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)));
+  let tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(q23, r2)), f64x2.mul(q45, f64x2.mul(r2, r2)));
+  // fma(scale, tmp, scale) is s when |e| + bound < half the gap below s (s = scale + p + e exactly, Fast2Sum);
+  // bound >= |scale tmp_fma - p|: scale (12 u |r| + 2^-81) + u |p| (u = 2^-53, docs/exactness.md)
+  let p = f64x2.mul(scale, tmp);
+  let s = f64x2.add(scale, p);
+  let e = f64x2.sub(p, f64x2.sub(s, scale));
+  let bound = f64x2.mul(scale, f64x2.add(f64x2.mul(f64x2.abs(r), f64x2.splat(12 * FILTER_U)),
+    f64x2.splat(reinterpret<f64>(0x3AE0000000000000))));
+  bound = f64x2.add(bound, f64x2.mul(f64x2.abs(p), f64x2.splat(FILTER_U)));
+  // half the gap below s: the exponent of s's predecessor times 2^-53 (s = +-0 gives -Infinity: not taken)
+  let gap = v128.and(i64x2.sub(f64x2.abs(s), i64x2.splat(1)), i64x2.splat(0xFFF0000000000000));
+  let ok = f64x2.lt(f64x2.add(f64x2.abs(e), bound), f64x2.mul(gap, f64x2.splat(FILTER_U)));
+  if (fast_ok && i64x2.all_true(ok)) return s;
+  return pow_fixed_fma_x2_exact(y, yh, ehi, err, kd, ki);
+}
+
+/** the fused operations of pow_fixed_fma_x2 emulated exactly, lane by lane (main-range lanes, kd the FMA build's):
+ * the same bits */
+function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v128, ki: v128): v128 {
+  let yl = f64x2.sub(y, yh);
+  let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
   // fma(kd, NegLn2hiN, x) is exact: kd NegLn2hiN is (36-bit NegLn2hiN, |kd| < 2^17), and so is the sum
   let r = f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN)));
   // fma(kd, NegLn2loN, r): kd has 17 bits, its own Dekker half
@@ -370,7 +411,7 @@ export function pow_fixed_fma_x2(y: v128): v128 {
   let tail = exp_tab_x2(ki, 0);
   let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
-  c = f64x2.mul(f64x2.splat(SPLIT), r);
+  let c = f64x2.mul(f64x2.splat(SPLIT), r);
   let rh = f64x2.sub(c, f64x2.sub(c, r));
   let rl = f64x2.sub(r, rh);
   let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big

@@ -48,6 +48,8 @@ const Ox1p52 = bits(0x43300000, 0);
 const Ox1p_767 = bits(0x10000000, 0);
 const Ox1p769 = bits(0x70000000, 0);
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
+const U = bits(0x3ca00000, 0); // 2^-53, the unit roundoff
+const Ox1p_81 = bits(0x3ae00000, 0);
 
 /** A base prepared for {@link powFixed}: log(x) split as pow_lut splits it, and the flags of its special cases. */
 export interface PowBase {
@@ -59,6 +61,8 @@ export interface PowBase {
   readonly lhiLo: number;
   readonly isOne: boolean;
   readonly gtOne: boolean;
+  /** FMA pow: |llo| <= 2^-52 |lhi|, which the fast path's error bound assumes (docs/exactness.md) */
+  readonly fastOk: boolean;
   /** glibc's FMA pow (libm 'fma') rather than its no-FMA one */
   readonly fma: boolean;
 }
@@ -139,7 +143,8 @@ export function powPrepare(x: number, libm: Libm = DEFAULT_LIBM): PowBase {
   }
   const c = SPLIT * lhi;
   const lhiHi = c - (c - lhi);
-  return { lhi, llo, lhiHi, lhiLo: lhi - lhiHi, isOne, gtOne, fma };
+  const fastOk = fma && Math.abs(llo) <= Math.abs(lhi) * U * 2;
+  return { lhi, llo, lhiHi, lhiLo: lhi - lhiHi, isOne, gtOne, fastOk, fma };
 }
 
 /** pow(x, y) for the prepared x and any finite y ≠ 0: the exp half of pow_lut, glibc's bits (base.fma picks the build). */
@@ -160,6 +165,10 @@ export function powFixed(base: PowBase, y: number): number {
     const yh = c - (c - y);
     const yl = y - yh;
     const err = yh * base.lhiHi - ehi + yh * base.lhiLo + yl * base.lhiHi + yl * base.lhiLo;
+    if (base.fastOk) {
+      const v = expInlineFmaFast(ehi, y * base.llo + err);
+      if (!Number.isNaN(v)) return v;
+    }
     return expInlineFma(ehi, fmaRn(y, base.llo, err));
   }
   const yhi = bits(iyHi, iyLo & 0xf8000000);
@@ -232,6 +241,38 @@ function expInlineFma(x: number, xtail: number): number {
   if (abstop === 0) return specialcase(tmp, sHi, sLo, kiLo, true);
   const scale = bits(sHi, sLo);
   return fmaRn(scale, tmp, scale);
+}
+
+/**
+ * The kernel's pow_fixed_fma_x2 on one lane: exp_inline in the FMA build's order with plain operations (xtail =
+ * y * llo + err, the product rounded first), and the result when a filter proves it is the fused one; else NaN
+ * (outside the main range, a half-integer z, or the filter fails: the caller emulates every fused op).
+ */
+function expInlineFmaFast(x: number, xtail: number): number {
+  const abstop = (hiOf(x) >>> 20) & 0x7ff;
+  if (abstop < 0x3c9 || abstop >= 0x408) return NaN;
+  const z = InvLn2N * x;
+  let kd = z + SHIFT;
+  f64[0] = kd;
+  const kiLo = u32[LO];
+  kd -= SHIFT;
+  if (Math.abs(z - kd) === 0.5) return NaN;
+  const r = xtail + (x + kd * NegLn2hiN + kd * NegLn2loN);
+  const idx = (kiLo & 127) << 1;
+  const tail = EXP_F64[idx];
+  const scale = bits((EXP_DATA_WORDS[2 * idx + 3] + (kiLo << 13)) | 0, EXP_DATA_WORDS[2 * idx + 2]);
+  const r2 = r * r;
+  const tmp = tail + r + (C2 + r * C3) * r2 + (C4 + r * C5) * (r2 * r2);
+  // fma(scale, tmp, scale) is s when |e| + bound < half the gap below s (docs/exactness.md)
+  const p = scale * tmp;
+  const s = scale + p;
+  const e = p - (s - scale);
+  const bound = scale * (Math.abs(r) * (12 * U) + Ox1p_81) + Math.abs(p) * U;
+  f64[0] = s;
+  let hi = u32[HI];
+  if ((hi & 0xfffff) === 0 && u32[LO] === 0) hi -= 1 << 20; // a power of two: the gap below is half
+  const h = bits(((hi & 0x7ff00000) - (53 << 20)) | 0, 0);
+  return Math.abs(e) + bound < h ? s : NaN;
 }
 
 function expInline(x: number, xtail: number): number {

@@ -25,6 +25,8 @@ const kernelExports = (() => {
   const module = new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
   return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
     pow_int(gamma: number, t: number, fma: number): number;
+    pow_x2(gamma: number, t0: number, t1: number, fma: number): number;
+    pow_x2_hi: WebAssembly.Global;
   };
 })();
 const kernelPowVariant = (gamma: number, t: number, fma: boolean): number =>
@@ -36,14 +38,23 @@ type Libm = (typeof LIBMS)[number];
 const triplesOf: Record<Libm, Float64Array> = { fma, nofma };
 const hashOf = (libm: Libm): { pairs: number; fnv1a32: string } =>
   JSON.parse(readFileSync(new URL(`./fixtures/pow_glibc_${libm}.json`, import.meta.url), 'utf8'));
-const backends: Record<'js' | 'wasm', (libm: Libm) => { prepare(g: number): void; pow(g: number, t: number): number }> =
-  {
-    js: (libm) => {
-      let base = powPrepare(1, libm);
-      return { prepare: (g) => (base = powPrepare(g, libm)), pow: (g, t) => expScale(g, base, t) };
-    },
-    wasm: (libm) => ({ prepare: () => {}, pow: (g, t) => kernelPowVariant(g, t, libm === 'fma') }),
-  };
+/** the kernel's two-lane pow (the path schedules take), both lanes t; they must agree */
+const kernelPowX2 = (g: number, t: number, libm: Libm): number => {
+  const v = kernelExports.pow_x2(g, t, t, libm === 'fma' ? 1 : 0);
+  if (!Object.is(v, kernelExports.pow_x2_hi.value)) throw new Error(`pow_x2 lanes differ at ${g} ** ${t}`);
+  return v;
+};
+const backends: Record<
+  'js' | 'wasm' | 'wasm-x2',
+  (libm: Libm) => { prepare(g: number): void; pow(g: number, t: number): number }
+> = {
+  js: (libm) => {
+    let base = powPrepare(1, libm);
+    return { prepare: (g) => (base = powPrepare(g, libm)), pow: (g, t) => expScale(g, base, t) };
+  },
+  wasm: (libm) => ({ prepare: () => {}, pow: (g, t) => kernelPowVariant(g, t, libm === 'fma') }),
+  'wasm-x2': (libm) => ({ prepare: () => {}, pow: (g, t) => kernelPowX2(g, t, libm) }),
+};
 
 const w64 = new Float64Array(1);
 const w32 = new Uint32Array(w64.buffer);
@@ -122,7 +133,7 @@ describe('gamma ** t equals glibc pow bit for bit, both builds (scripts/gen-pow-
     expect(kernelPow(0.85, 26)).toBe(0.01461813837437671); // src/wasm.ts kernelPow: the no-FMA build
   });
 
-  for (const backend of ['js', 'wasm'] as const) {
+  for (const backend of ['js', 'wasm', 'wasm-x2'] as const) {
     it.each(LIBMS)(
       `[${backend}] the hash of 3,145,728 generated gamma ** t equals glibc's %s pow's`,
       (libm) => {
