@@ -1,7 +1,8 @@
 // The tests Stryker runs per mutant (2 shared cores: minutes, not hours): the in-process example tests. Left out:
 // the CLI subprocess, browser and memory tests (they run the built dist/, which a mutant of src/ does not reach)
-// and the random property/fuzz suites (tens of seconds per mutant for little killing power; npm test runs them).
-// Stryker's runner picks the pool itself.
+// the random property/fuzz suites (tens of seconds per mutant for little killing power; npm test runs them), and
+// scale.test.ts / cli-inprocess.test.ts (random and CLI runs, ~12 s for every mutant of resolveOptions) unless
+// MUTATION_ALL=1 (for src/plan.ts and the CLI writer). Stryker's runner picks the pool itself.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -14,6 +15,7 @@ export default defineConfig({
       'test/fuzz.test.ts',
       'test/property.test.ts',
       'test/invariants.test.ts',
+      ...(process.env.MUTATION_ALL ? [] : ['test/scale.test.ts', 'test/cli-inprocess.test.ts']),
       '**/node_modules/**',
     ],
     testTimeout: 120_000,

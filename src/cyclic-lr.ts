@@ -129,7 +129,9 @@ export class CyclicLR {
   /** the values of the step being taken, written into the groups only once all are known */
   #nextLr: number[] = [];
   #nextMom: number[] = [];
-  #writes = new GroupWrites();
+  /** the values a step overwrites, set back if a later write of the same step fails */
+  #oldLr: unknown[] = [];
+  #oldMom: unknown[] = [];
 
   constructor(optimizer: Optimizer, options: CyclicLRSchedulerOptions) {
     const groups = paramGroupsOf(optimizer);
@@ -564,27 +566,52 @@ export class CyclicLR {
   }
 
   /**
-   * Writes the values #valuesAt computed: momenta first, then lrs (PyTorch's order), all or none.
+   * Writes the values #valuesAt computed: momenta first, then lrs (PyTorch's order), all or none: the old
+   * values are kept, and set back (last first) when a write fails. Named property accesses: the hot path.
    * see: CyclicLR.get_lr, momenta are written inside get_lr, before the lrs
    */
   #write(groups: ParamGroup[], momentum: boolean, withLr: boolean): void {
-    const w = this.#writes;
+    const G = groups.length;
     const lr = this.#nextLr;
     const mom = this.#nextMom;
+    const oldLr = this.#oldLr;
+    const oldMom = this.#oldMom;
+    const beta = momentum && this.#useBeta1 === true;
+    let g = 0;
+    let lrPhase = false;
     try {
-      if (momentum && this.#useBeta1) {
-        for (let g = 0; g < groups.length; g++) {
-          const betas = betasOf(groups[g], g);
-          if (betas === null) throw optErr(`paramGroups[${g}].betas must be an array (useBeta1), got none`, 'betas');
-          w.set(groups[g], 'betas', [mom[g], ...betas.slice(1)], g);
+      if (beta) {
+        for (; g < G; g++) {
+          const grp = groups[g];
+          const b = grp.betas;
+          if (!Array.isArray(b) || b.length < 1) throw new TypeError('betas is not a non-empty array');
+          oldMom[g] = b;
+          const next = b.slice();
+          next[0] = mom[g];
+          grp.betas = next;
         }
-      } else if (momentum) for (let g = 0; g < groups.length; g++) w.set(groups[g], 'momentum', mom[g], g);
-      if (withLr) for (let g = 0; g < groups.length; g++) w.set(groups[g], 'lr', lr[g], g);
+      } else if (momentum) {
+        for (; g < G; g++) {
+          const grp = groups[g];
+          oldMom[g] = grp.momentum;
+          grp.momentum = mom[g];
+        }
+      }
+      lrPhase = true;
+      if (withLr) {
+        for (g = 0; g < G; g++) {
+          const grp = groups[g];
+          oldLr[g] = grp.lr;
+          grp.lr = lr[g];
+        }
+      }
     } catch (e) {
-      w.undo();
-      throw e;
+      const momKey = beta ? 'betas' : 'momentum';
+      const key = lrPhase ? 'lr' : momKey;
+      if (lrPhase) for (let j = g - 1; j >= 0; j--) restore(groups[j], 'lr', oldLr[j]);
+      if (momentum) for (let j = (lrPhase ? G : g) - 1; j >= 0; j--) restore(groups[j], momKey, oldMom[j]);
+      throw optErr(`paramGroups[${g}].${key} could not be written: ${errorText(e)}; no param group was changed`, key);
     }
-    w.clear();
   }
 
   /**
@@ -595,13 +622,12 @@ export class CyclicLR {
     const G = this.#G;
     const lr = this.#nextLr;
     const mom = this.#nextMom;
-    lr.length = G;
+    if (lr.length !== G) lr.length = mom.length = G;
     const a = this.#block(t);
     const res = a ? a.res : this.#single(t);
     const i = a ? t - a.start : 0;
     for (let g = 0; g < G; g++) lr[g] = res.lr[g][i];
     if (!res.momentum) return false;
-    mom.length = G;
     for (let g = 0; g < G; g++) mom[g] = res.momentum[g][i];
     return true;
   }
@@ -660,6 +686,15 @@ function paramGroupsOf(optimizer: unknown): ParamGroup[] {
       throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
   }
   return groups as ParamGroup[];
+}
+
+/** Sets a value back after a failed write (a group that refuses this too is left as it is). */
+function restore(grp: ParamGroup, key: string, old: unknown): void {
+  try {
+    grp[key] = old;
+  } catch {
+    // the group refused the restore as well: nothing more can be done for it
+  }
 }
 
 /** `key in grp`, a throwing Proxy trap as ERR_OPTIMIZER */

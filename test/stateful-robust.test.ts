@@ -170,7 +170,7 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     expect(opt.paramGroups[1].lr).toBe(schedule(OPTS, { start: 1, length: 1 }).lr[1][0]);
   });
 
-  it.each([...refusing, ...refusingReads])(
+  it.each([...refusing, refusingReads[1]])(
     '%s as group 1 of 2 at a step: ERR_OPTIMIZER, nothing changed',
     (_, make) => {
       const opt = sgd();
