@@ -681,7 +681,12 @@ function paramGroupsOf(optimizer: unknown): ParamGroup[] {
   if (groups.length > MAX_GROUPS)
     throw optErr(`optimizer.paramGroups must have at most ${MAX_GROUPS} groups, got ${groups.length}`, 'paramGroups');
   for (let g = 0; g < groups.length; g++) {
-    const grp: unknown = groups[g];
+    let grp: unknown;
+    try {
+      grp = groups[g];
+    } catch (e) {
+      throw optErr(`paramGroups[${g}] could not be read: ${errorText(e)}`, `paramGroups[${g}]`);
+    }
     if (grp === null || typeof grp !== 'object' || Array.isArray(grp))
       throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
   }

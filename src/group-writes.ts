@@ -4,14 +4,12 @@ import { CyclicLRError } from './errors.js';
 import { errorText } from './options.js';
 
 /**
- * A reusable journal of property writes: `set()` writes and remembers what was there, `undo()` restores it in
- * reverse order, `clear()` forgets (no allocation once the arrays have grown). Accessor properties (get + set)
- * are written through their setter, as a plain assignment would.
+ * A journal of property writes: `set()` writes and remembers what was there, `undo()` restores it in reverse
+ * order. Accessor properties (get + set) are written through their setter, as a plain assignment would.
  * @throws {CyclicLRError} `ERR_OPTIMIZER` from `set()` when the write (or the read before it) fails.
  * @example
  * const w = new GroupWrites();
  * try { w.set(group, 'lr', 0.1, 0); w.set(group, 'momentum', 0.9, 0); } catch (e) { w.undo(); throw e; }
- * w.clear();
  */
 export class GroupWrites {
   #objs: Record<string, unknown>[] = [];
@@ -43,7 +41,7 @@ export class GroupWrites {
     this.#old[n] = old;
   }
 
-  /** Restores every write since the last `clear()`, last first (a restore that fails is skipped). */
+  /** Restores every write, last first (a restore that fails is skipped). */
   undo(): void {
     while (this.#n > 0) {
       const n = --this.#n;
@@ -56,11 +54,5 @@ export class GroupWrites {
         // the group refused the restore too: nothing more can be done for it
       }
     }
-    this.clear();
-  }
-
-  /** Forgets the writes (they stay). */
-  clear(): void {
-    this.#n = 0;
   }
 }
