@@ -16,7 +16,7 @@ export default {
   ],
   // the kernel is embedded in src/kernel-wasm.ts by `npm run build:kernel`; the sandbox copies it as built
   // dist/ is copied: two in-process tests import the built package (unmutated, as the CLI tests would)
-  ignorePatterns: ['dist-explorer', 'coverage', 'reports', 'build', '*.tgz'],
+  ignorePatterns: ['.stryker-tmp', 'dist-explorer', 'coverage', 'reports', 'build', '*.tgz'],
   // assembly/ is AssemblyScript (decorators Babel cannot parse): only src/ needs its type checks disabled
   disableTypeChecks: 'src/**/*.ts',
   concurrency: 1,

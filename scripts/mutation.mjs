@@ -9,6 +9,13 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--concurrency') options.concurrency = Number(args[++i]);
   else throw new Error(`unknown argument ${args[i]}: use --mutate FILE[,FILE] or --concurrency N`);
 }
+// one file's run has its own sandbox and reports, so two files can be measured side by side
+if (options.mutate?.length === 1) {
+  const base = options.mutate[0].replace(/^.*\//, '').replace(/[:.].*$/, '');
+  options.tempDirName = `.stryker-tmp/${base}`;
+  options.jsonReporter = { fileName: `reports/mutation/${base}.json` };
+  options.htmlReporter = { fileName: `reports/mutation/${base}.html` };
+}
 const results = await new Stryker({ configFile: 'stryker.config.mjs', ...options }).runMutationTest();
 const killed = results.filter((m) => ['Killed', 'Timeout'].includes(m.status)).length;
 const valid = results.filter((m) => !['CompileError', 'RuntimeError', 'Ignored'].includes(m.status)).length;

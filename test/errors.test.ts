@@ -1,6 +1,7 @@
 // Bad input gets a CyclicLRError with a code and the option's name, never a silent NaN.
 import { describe, expect, it } from 'vitest';
 import { schedule, CyclicLRError, type CyclicLRErrorCode } from '../src/index.js';
+import { expectNamed } from './helpers/code.js';
 
 const ok = { baseLr: 0.001, maxLr: 0.006, stepSizeUp: 4 };
 const thrown = (f: () => unknown): CyclicLRError => {
@@ -169,6 +170,7 @@ describe('schedule() refuses bad input with a typed CyclicLRError', () => {
       expect(e.key).toBe(key);
       expect(e.name).toBe('CyclicLRError');
       expect(e).toBeInstanceOf(Error);
+      expectNamed(e, key);
     });
   }
 

@@ -4,7 +4,7 @@
 // scheduler's (momentum floors at baseMomentum; beta1 takes the momentum's values), per semantics.md §5–§7.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CyclicLR, CyclicLRError, schedule, type CyclicLRState } from '../src/index.js';
-import { code } from './helpers/code.js';
+import { code, expectNamed } from './helpers/code.js';
 import { camelOptions, dec, loadSuite } from './helpers/oracle.js';
 
 const byId = new Map([...loadSuite('public'), ...loadSuite('pytorch_suite')].map((e) => [e.c.id, e]));
@@ -417,6 +417,7 @@ describe('loadStateDict refuses a malformed state, naming the key, and leaves th
     expect(err).toBeInstanceOf(CyclicLRError);
     expect((err as CyclicLRError).code).toBe('ERR_INVALID_STATE');
     expect((err as CyclicLRError).key).toBe(key);
+    expectNamed(err as CyclicLRError, key);
     expect(JSON.stringify([s.stateDict(), opt])).toBe(before);
     s.step();
     expect(s.lastEpoch).toBe(3);

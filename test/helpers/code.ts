@@ -1,4 +1,5 @@
 // What a call throws, as the tests assert it: the CyclicLRError code, 'none', or 'not a CyclicLRError'.
+import { expect } from 'vitest';
 import { CyclicLRError, type CyclicLRErrorCode } from '../../src/index.js';
 
 export const code = (f: () => unknown): CyclicLRErrorCode | 'none' | 'not a CyclicLRError' => {
@@ -14,3 +15,17 @@ export const code = (f: () => unknown): CyclicLRErrorCode | 'none' | 'not a Cycl
 export const sgd = (G = 1) => ({
   paramGroups: Array.from({ length: G }, () => ({ lr: 0.5, momentum: 0.5 }) as Record<string, any>),
 });
+
+/**
+ * The message names what is wrong: the key, then a rule in words (not an empty rule), and, for a refused
+ * value, "got" and the value. (The words themselves are not the contract; that there are some is.)
+ */
+export function expectNamed(e: CyclicLRError, key: string): void {
+  const m = e.message;
+  expect(m).toMatch(/[a-z]{3,} [a-z]{2,}/);
+  // overflow and size messages speak of the value at fault (lr of group 0, bytes), not the option
+  if (e.code !== 'ERR_OVERFLOW' && e.code !== 'ERR_WINDOW_TOO_LARGE') expect(m).toContain(key.replace(/\[\d+\]$/, ''));
+  const at = m.indexOf(key);
+  if (at >= 0) expect(m.slice(at + key.length)).toMatch(/^[^,]*[a-z]{2,}/);
+  if (/, got /.test(m)) expect(m).toMatch(/, got \S/);
+}
