@@ -14,6 +14,10 @@ const thrown = (f: () => unknown): CyclicLRError => {
   throw new Error('did not throw');
 };
 
+const fail = (): never => {
+  throw new Error('boom');
+};
+
 // [what, options, window, code, key]
 const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
   ['stepSizeUp 0', { ...ok, stepSizeUp: 0 }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeUp'],
@@ -144,6 +148,52 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
     'ERR_OVERFLOW',
     'stepSizeUp',
   ],
+  ['libm unknown', { ...ok, libm: 'glibc' }, { length: 4 }, 'ERR_INVALID_OPTION', 'libm'],
+  ['libm not a string', { ...ok, libm: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'libm'],
+  [
+    'a DataView as a list',
+    { ...ok, baseLr: new DataView(new ArrayBuffer(8)) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
+  ['a list item not a number', { ...ok, maxLr: [1, '2'] }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr[1]'],
+  [
+    'a list item Infinity',
+    { ...ok, baseMomentum: [0.8, Infinity] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseMomentum[1]',
+  ],
+  ['a list an object', { ...ok, baseLr: { 0: 1, length: 1 } }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
+  ['groups a string', { ...ok, groups: '2' }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
+  ['groups 2^22 + 1', { ...ok, groups: 2 ** 22 + 1 }, { length: 0 }, 'ERR_INVALID_OPTION', 'groups'],
+  ['stepSizeDown a string', { ...ok, stepSizeDown: '4' }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeDown'],
+  ['gamma a string', { ...ok, gamma: '0.9' }, { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
+  ['gamma Infinity', { ...ok, gamma: Infinity }, { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
+  ['options an array', [ok], { length: 4 }, 'ERR_INVALID_OPTION', 'options'],
+  ['options a number', 3, { length: 4 }, 'ERR_INVALID_OPTION', 'options'],
+  [
+    'a list whose length getter throws',
+    { ...ok, baseLr: new Proxy([1], { get: (t, k) => (k === 'length' ? fail() : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
+  [
+    'a list item getter throws',
+    { ...ok, maxLr: new Proxy([1], { get: (t, k) => (k === '0' ? fail() : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr[0]',
+  ],
+  [
+    'options whose keys cannot be listed (a Proxy ownKeys trap throws)',
+    new Proxy({ ...ok }, { ownKeys: () => fail() }),
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'options',
+  ],
   ['window missing', ok, undefined, 'ERR_INVALID_WINDOW', 'window'],
   ['length missing', ok, {}, 'ERR_INVALID_WINDOW', 'length'],
   ['length negative', ok, { length: -1 }, 'ERR_INVALID_WINDOW', 'length'],
@@ -191,5 +241,32 @@ describe('schedule() refuses bad input with a typed CyclicLRError', () => {
       const { lr } = schedule({ ...o, stepSizeUp: 2 }, { length: 10 });
       expect(lr[0].every(Number.isFinite)).toBe(true);
     }
+  });
+});
+
+describe('what a throwing getter threw is part of the message', () => {
+  const throwing = (v: unknown) =>
+    Object.defineProperty({ ...ok }, 'gamma', {
+      enumerable: true,
+      get() {
+        throw v;
+      },
+    });
+  it.each([
+    ['an Error: its name and message', new RangeError('boom'), 'RangeError: boom'],
+    ['a string: as it is', 'plain words', 'plain words'],
+    [
+      'an object that cannot be printed',
+      {
+        toString() {
+          throw new Error('no');
+        },
+      },
+      'an unprintable value',
+    ],
+  ])('%s', (_, v, text) => {
+    const e = thrown(() => schedule(throwing(v), { length: 1 }));
+    expect(e.code).toBe('ERR_INVALID_OPTION');
+    expect(e.message).toContain(text);
   });
 });
