@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // MUTATION_TESTS=errors,api: only those test files (a quicker, narrower run of one source file)
+    include: process.env.MUTATION_TESTS
+      ? process.env.MUTATION_TESTS.split(',').map((name) => `test/${name}.test.ts`)
+      : ['test/**/*.test.ts'],
     exclude: [
       'test/cli.test.ts',
       'test/browser.test.ts',

@@ -15,6 +15,9 @@ if (options.mutate?.length === 1) {
   options.tempDirName = `.stryker-tmp/${base}`;
   options.jsonReporter = { fileName: `reports/mutation/${base}.json` };
   options.htmlReporter = { fileName: `reports/mutation/${base}.html` };
+  // a re-run tests only the mutants whose code or covering tests changed since the last run of this file
+  options.incremental = true;
+  options.incrementalFile = `reports/mutation/${base}.incremental.json`;
 }
 const results = await new Stryker({ configFile: 'stryker.config.mjs', ...options }).runMutationTest();
 const killed = results.filter((m) => ['Killed', 'Timeout'].includes(m.status)).length;

@@ -379,5 +379,6 @@ describe(`fuzzed input (${RUNS} per entry point, seed ${SEED}): a valid result o
       w1.mockRestore();
       w2.mockRestore();
     }
-  });
+    // 10,000 in-process CLI runs: ~1 minute alone, more than the default 120 s on a loaded 2-core machine
+  }, 600_000);
 });
