@@ -194,6 +194,37 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
     'ERR_INVALID_OPTION',
     'options',
   ],
+  [
+    'maxLr - baseLr overflows in group 1 of 2',
+    { ...ok, baseLr: [0.1, -1.7e308], maxLr: [1, 1.7e308] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr[1] - baseLr[1]',
+  ],
+  [
+    'maxMomentum - baseMomentum overflows (cycled)',
+    { ...ok, baseMomentum: -1.7e308, maxMomentum: 1.7e308 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxMomentum - baseMomentum',
+  ],
+  [
+    'maxMomentum - baseMomentum overflows in group 1 of 2',
+    { ...ok, baseMomentum: [0.8, -1.7e308], maxMomentum: [0.9, 1.7e308] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxMomentum[1] - baseMomentum[1]',
+  ],
+  ['baseMomentum not a number', { ...ok, baseMomentum: 'x' }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseMomentum'],
+  ['maxMomentum an object', { ...ok, maxMomentum: {} }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxMomentum'],
+  ['mode a number with a scaleFn', { ...ok, mode: 3, scaleFn: () => 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'mode'],
+  [
+    'a list of 2^22 + 1 values (unread)',
+    { ...ok, baseLr: new Proxy([0.1], { get: (t, k) => (k === 'length' ? 2 ** 22 + 1 : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
   ['window missing', ok, undefined, 'ERR_INVALID_WINDOW', 'window'],
   ['length missing', ok, {}, 'ERR_INVALID_WINDOW', 'length'],
   ['length negative', ok, { length: -1 }, 'ERR_INVALID_WINDOW', 'length'],
@@ -268,5 +299,19 @@ describe('what a throwing getter threw is part of the message', () => {
     const e = thrown(() => schedule(throwing(v), { length: 1 }));
     expect(e.code).toBe('ERR_INVALID_OPTION');
     expect(e.message).toContain(text);
+  });
+});
+
+describe('messages show what was refused', () => {
+  it.each([
+    ['the overflowing difference of the lr bounds', { ...ok, baseLr: -1.7e308, maxLr: 1.7e308 }, 'got Infinity'],
+    [
+      'the overflowing difference of the momentum bounds',
+      { ...ok, baseMomentum: -1.7e308, maxMomentum: 1.7e308 },
+      'got Infinity',
+    ],
+    ['the known keys, for an unknown one', { ...ok, stepsizeUp: 4 }, 'known keys: baseLr, maxLr, stepSizeUp'],
+  ])('%s', (_, o, text) => {
+    expect(thrown(() => schedule(o as any, { length: 1 })).message).toContain(text);
   });
 });

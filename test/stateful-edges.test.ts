@@ -1,8 +1,8 @@
 // The edges a mutant of src/options.ts, src/plan.ts or src/cyclic-lr.ts survived before (issue 9, "Tests that
 // can fail"), and momentum bounds when momentum is not cycled (issue 14 §3). Each row names its boundary.
 import { describe, expect, it, vi } from 'vitest';
-import { CyclicLR, schedule } from '../src/index.js';
-import { code, sgd } from './helpers/code.js';
+import { CyclicLR, CyclicLRError, schedule } from '../src/index.js';
+import { code, expectNamed, sgd } from './helpers/code.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -111,5 +111,49 @@ describe('lastEpoch at ±(2^53 - 1), the last iteration float64 counts exactly',
       if (i < 300) s.step();
     }
     expect(s.lastEpoch).toBe(MAX);
+  });
+});
+
+describe('options as the constructor resolves them', () => {
+  it.each([
+    ['options an array', [{ baseLr: 0.1, maxLr: 1 }], 'options'],
+    ['groups ≠ the optimizer', { baseLr: 0.1, maxLr: 1, groups: 3 }, 'groups'],
+  ])('%s: ERR_INVALID_OPTION naming %s', (_, o, key) => {
+    let err: unknown;
+    try {
+      new CyclicLR(sgd(2), o as any);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CyclicLRError);
+    expect((err as CyclicLRError).code).toBe('ERR_INVALID_OPTION');
+    expect((err as CyclicLRError).key).toBe(key);
+    expectNamed(err as CyclicLRError, key);
+  });
+
+  it('groups equal to the optimizer are accepted; the unknown-key message lists lastEpoch and backend too', () => {
+    expect(new CyclicLR(sgd(2), { baseLr: 0.1, maxLr: 1, groups: 2 }).getLastLr()).toEqual([0.1, 0.1]);
+    let msg = '';
+    try {
+      new CyclicLR(sgd(2), { baseLr: 0.1, maxLr: 1, lastepoch: 3 } as any);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain('libm, lastEpoch, backend');
+  });
+
+  it.each([
+    ['exp_range', { mode: 'exp_range', gamma: 0.9, scaleMode: 'cycle' }, 'iterations'],
+    ['triangular', { mode: 'triangular', scaleMode: 'iterations' }, 'cycle'],
+    ['triangular2', { mode: 'triangular2', scaleMode: 'iterations' }, 'cycle'],
+    ['a custom scaleFn', { scaleFn: () => 1, scaleMode: 'iterations' }, 'iterations'],
+  ])('%s: scale_mode %s is forced as PyTorch forces it', (_, extra, mode) => {
+    const s = new CyclicLR(sgd(1), { baseLr: 0.1, maxLr: 1, ...extra } as any);
+    expect(s.stateDict().scale_mode).toBe(mode);
+  });
+
+  it('typed arrays are lists (a DataView is not)', () => {
+    const r = schedule({ baseLr: new Float64Array([0.1, 0.2]), maxLr: Float32Array.of(1, 2) } as any, { length: 1 });
+    expect([r.lr[0][0], r.lr[1][0]]).toEqual([0.1, 0.2]);
   });
 });
