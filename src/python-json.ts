@@ -101,7 +101,7 @@ export function parsePythonJSON(text: string): unknown {
             const k = token(STRING);
             if (k === null) fail('expected a string key');
             ws();
-            if (text[pos++] !== ':') fail("expected ':'");
+            if (text[pos++] !== ':') fail("expected ':' after the key");
             Object.defineProperty(obj, JSON.parse(k as string) as string, {
               value: value(depth + 1),
               writable: true,
@@ -112,7 +112,7 @@ export function parsePythonJSON(text: string): unknown {
           ws();
           const next = text[pos++];
           if (next === close) break;
-          if (next !== ',') fail(`expected ',' or '${close}'`);
+          if (next !== ',') fail(`expected ',' or '${close}' between the items`);
         }
       return c === '{' ? obj : arr;
     }

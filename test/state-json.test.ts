@@ -2,7 +2,7 @@
 // Python's json dialect (-0.0, NaN, Infinity), and the libm option travels in the state.
 import { describe, expect, it } from 'vitest';
 import { CyclicLR } from '../src/index.js';
-import { code, sgd as sgdOf } from './helpers/code.js';
+import { codeNamed, sgd as sgdOf } from './helpers/code.js';
 import { parsePythonJSON, toPythonJSON } from '../src/python-json.js';
 
 const sgd = (G = 2) => sgdOf(G);
@@ -95,7 +95,7 @@ describe('stateDictJSON() / loadStateDictJSON(): the round trip keeps -0.0', () 
   ])('%s: ERR_INVALID_STATE, the scheduler unchanged', (_, text) => {
     const s = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1 });
     const before = s.stateDictJSON();
-    expect(code(() => s.loadStateDictJSON(text as string))).toBe('ERR_INVALID_STATE');
+    expect(codeNamed(() => s.loadStateDictJSON(text as string))).toBe('ERR_INVALID_STATE');
     expect(s.stateDictJSON()).toBe(before);
   });
 });
@@ -134,15 +134,15 @@ describe("Python's JSON dialect", () => {
   it.each(['', '[1 2]', '{"a" 1}', '{a: 1}', '[1,]', '"\\x"', '01', `${'['.repeat(100)}${']'.repeat(100)}`])(
     'parsePythonJSON(%j) is ERR_INVALID_STATE',
     (text) => {
-      expect(code(() => parsePythonJSON(text))).toBe('ERR_INVALID_STATE');
+      expect(codeNamed(() => parsePythonJSON(text))).toBe('ERR_INVALID_STATE');
     },
   );
 
   it('a cycle or a bigint cannot be written: ERR_INVALID_STATE', () => {
     const a: unknown[] = [];
     a.push(a);
-    expect(code(() => toPythonJSON(a))).toBe('ERR_INVALID_STATE');
-    expect(code(() => toPythonJSON({ n: 1n }))).toBe('ERR_INVALID_STATE');
+    expect(codeNamed(() => toPythonJSON(a))).toBe('ERR_INVALID_STATE');
+    expect(codeNamed(() => toPythonJSON({ n: 1n }))).toBe('ERR_INVALID_STATE');
   });
 });
 
@@ -166,7 +166,7 @@ describe("libm travels in the state under 'cyclic-lr:libm' (not a Python identif
 
   it.each([['glibc'], [null], [1]])('a libm of %j in the state: ERR_INVALID_STATE, unchanged', (v) => {
     const t = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, libm: 'nofma' });
-    expect(code(() => t.loadStateDict({ ...t.stateDict(), last_epoch: 5, 'cyclic-lr:libm': v }))).toBe(
+    expect(codeNamed(() => t.loadStateDict({ ...t.stateDict(), last_epoch: 5, 'cyclic-lr:libm': v }))).toBe(
       'ERR_INVALID_STATE',
     );
     expect(t.lastEpoch).toBe(0);

@@ -2,7 +2,7 @@
 // can fail"), and momentum bounds when momentum is not cycled (issue 14 §3). Each row names its boundary.
 import { describe, expect, it, vi } from 'vitest';
 import { CyclicLR, CyclicLRError, schedule } from '../src/index.js';
-import { code, expectNamed, sgd } from './helpers/code.js';
+import { codeNamed, expectNamed, sgd } from './helpers/code.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -25,7 +25,7 @@ describe('momentum bounds when momentum is not cycled (PyTorch never subtracts t
     ['not cycled, a list of the wrong length', { ...big, cycleMomentum: false, groups: 2, maxMomentum: [1, 2, 3] }],
     ['not cycled, not a number', { ...big, cycleMomentum: false, maxMomentum: '0.9' }],
   ])('%s: ERR_INVALID_OPTION', (_, o) => {
-    expect(code(() => schedule(o as any, { length: 3 }))).toBe('ERR_INVALID_OPTION');
+    expect(codeNamed(() => schedule(o as any, { length: 3 }))).toBe('ERR_INVALID_OPTION');
   });
 });
 
@@ -41,14 +41,14 @@ describe('the overflow bound counts the momentum terms (a value past the float64
   ])('%s: ERR_OVERFLOW from schedule() (both backends) and step()', (_, m) => {
     const o = { baseLr: 0.001, maxLr: 0.1, stepSizeUp: 4, ...m };
     for (const backend of ['wasm', 'js'] as const) {
-      expect(code(() => schedule(o, { length: 8, backend }))).toBe('ERR_OVERFLOW');
+      expect(codeNamed(() => schedule(o, { length: 8, backend }))).toBe('ERR_OVERFLOW');
     }
     const s = new CyclicLR(sgd(), o);
     let c: string = 'none';
-    for (let i = 0; i < 8 && c === 'none'; i++) c = code(() => s.step());
+    for (let i = 0; i < 8 && c === 'none'; i++) c = codeNamed(() => s.step());
     expect(c).toBe('ERR_OVERFLOW');
     // without cycled momentum the same lrs are fine
-    expect(code(() => schedule({ ...o, cycleMomentum: false }, { length: 8 }))).toBe('none');
+    expect(codeNamed(() => schedule({ ...o, cycleMomentum: false }, { length: 8 }))).toBe('none');
   });
 });
 
@@ -58,15 +58,15 @@ describe('exp_range with gamma 0 (PyTorch: 0.0 ** t, a ZeroDivisionError for t <
     const o = { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, mode: 'exp_range', gamma: 0 } as const;
     const s = new CyclicLR(sgd(), o);
     expect(s.getLastLr()).toEqual([schedule(o, { length: 1 }).lr[0][0]]);
-    expect(code(() => s.step(-1))).toBe('ERR_OVERFLOW');
-    expect(code(() => s.step(0))).toBe('none');
+    expect(codeNamed(() => s.step(-1))).toBe('ERR_OVERFLOW');
+    expect(codeNamed(() => s.step(0))).toBe('none');
     expect(s.getLastLr()).toEqual([0.1]);
     s.step(1); // 0 ** 1 = 0: lr is base_lr
     expect(s.getLastLr()).toEqual([0.1]);
     const opt = { paramGroups: [{ lr: 0.1, momentum: 0.9, initialLr: 0.1 }] };
-    expect(code(() => new CyclicLR(opt, { ...o, lastEpoch: -3 }))).toBe('ERR_OVERFLOW'); // steps to t = -2
-    expect(code(() => new CyclicLR(opt, { ...o, lastEpoch: -2 }))).toBe('ERR_OVERFLOW'); // t = -1
-    expect(code(() => new CyclicLR(opt, { ...o, lastEpoch: -1 }))).toBe('none'); // fresh: t = 0
+    expect(codeNamed(() => new CyclicLR(opt, { ...o, lastEpoch: -3 }))).toBe('ERR_OVERFLOW'); // steps to t = -2
+    expect(codeNamed(() => new CyclicLR(opt, { ...o, lastEpoch: -2 }))).toBe('ERR_OVERFLOW'); // t = -1
+    expect(codeNamed(() => new CyclicLR(opt, { ...o, lastEpoch: -1 }))).toBe('none'); // fresh: t = 0
     vi.restoreAllMocks();
   });
 });
@@ -76,7 +76,7 @@ describe('lastEpoch at ±(2^53 - 1), the last iteration float64 counts exactly',
   const resumed = (lastEpoch: number) =>
     new CyclicLR({ paramGroups: [{ lr: 0.1, momentum: 0.9, initialLr: 0.1 }] }, { ...o, lastEpoch });
   it.each([MAX, -MAX, MAX + 1, 2 ** 60, -Infinity])('lastEpoch %d is refused: ERR_INVALID_OPTION', (e) => {
-    expect(code(() => resumed(e))).toBe('ERR_INVALID_OPTION');
+    expect(codeNamed(() => resumed(e))).toBe('ERR_INVALID_OPTION');
   });
 
   it.each(['wasm', 'js'] as const)(
@@ -91,7 +91,7 @@ describe('lastEpoch at ±(2^53 - 1), the last iteration float64 counts exactly',
       expect(Object.is(opt.paramGroups[0].momentum, d.momentum![0][0])).toBe(true);
       expect(s.getLastLr()).toEqual([d.lr[0][0]]);
       expect(s.peek(0).lr[0].length).toBe(0);
-      expect(code(() => s.step())).toBe('ERR_OVERFLOW');
+      expect(codeNamed(() => s.step())).toBe('ERR_OVERFLOW');
     },
   );
 

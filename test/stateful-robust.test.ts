@@ -2,7 +2,7 @@
 // (issue 9): one rule each, nothing ever half-done, every refusal a typed CyclicLRError.
 import { describe, expect, it, vi } from 'vitest';
 import { CyclicLR, CyclicLRError, schedule } from '../src/index.js';
-import { code, sgd as sgdOf } from './helpers/code.js';
+import { codeNamed, sgd as sgdOf } from './helpers/code.js';
 import { MAX_GROUPS, resolveOptions } from '../src/options.js';
 
 const sgd = (G = 2) => sgdOf(G);
@@ -43,7 +43,7 @@ describe('the optimizer changes under the scheduler: ERR_OPTIMIZER before anythi
     s.step();
     change(opt);
     const before = snapshot(opt, s);
-    expect(code(() => act(s))).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => act(s))).toBe('ERR_OPTIMIZER');
     expect(snapshot(opt, s)).toEqual(before);
     vi.restoreAllMocks();
   });
@@ -53,7 +53,7 @@ describe('the optimizer changes under the scheduler: ERR_OPTIMIZER before anythi
     const s = new CyclicLR(opt, OPTS);
     s.step();
     opt.paramGroups.pop();
-    expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     const t = new CyclicLR(sgd(), OPTS);
     t.loadStateDict(JSON.parse(JSON.stringify(s.stateDict())));
     t.step();
@@ -65,7 +65,7 @@ describe('the optimizer changes under the scheduler: ERR_OPTIMIZER before anythi
     const opt = sgd();
     const s = new CyclicLR(opt, OPTS);
     const extra = opt.paramGroups.push({ lr: 1, momentum: 1 });
-    expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     opt.paramGroups.length = extra - 1;
     s.step();
     expect(s.lastEpoch).toBe(1);
@@ -91,7 +91,7 @@ describe('the optimizer changes under the scheduler: ERR_OPTIMIZER before anythi
   it('an optimizer with 2^23 groups is refused with ERR_OPTIMIZER without reading a group', () => {
     const counter = { reads: 0 };
     const paramGroups = lazyList(2 ** 23, counter, { lr: 1, momentum: 0.9 });
-    expect(code(() => new CyclicLR({ paramGroups } as any, { baseLr: 0.1, maxLr: 1 }))).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => new CyclicLR({ paramGroups } as any, { baseLr: 0.1, maxLr: 1 }))).toBe('ERR_OPTIMIZER');
     expect(counter.reads).toBe(0);
   });
 });
@@ -148,14 +148,14 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     (_, make) => {
       const opt = { paramGroups: [{ lr: 0.5, momentum: 0.5 }, make({ lr: 0.5, momentum: 0.5 })] };
       const before = { ...opt.paramGroups[0] };
-      expect(code(() => new CyclicLR(opt, OPTS))).toBe('ERR_OPTIMIZER');
+      expect(codeNamed(() => new CyclicLR(opt, OPTS))).toBe('ERR_OPTIMIZER');
       expect(opt.paramGroups[0]).toEqual(before);
     },
   );
 
   it('sealed at construction (no room for initialLr, maxMomentum): ERR_OPTIMIZER, group 0 unchanged', () => {
     const opt = { paramGroups: [{ lr: 0.5, momentum: 0.5 }, Object.seal({ lr: 0.5, momentum: 0.5 })] };
-    expect(code(() => new CyclicLR(opt, OPTS))).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => new CyclicLR(opt, OPTS))).toBe('ERR_OPTIMIZER');
     expect(opt.paramGroups).toEqual([
       { lr: 0.5, momentum: 0.5 },
       { lr: 0.5, momentum: 0.5 },
@@ -178,7 +178,7 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
       s.step();
       opt.paramGroups[1] = make(opt.paramGroups[1]);
       const before = { g0: { ...opt.paramGroups[0] }, lastEpoch: s.lastEpoch, last: s.getLastLr() };
-      expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+      expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
       expect({ g0: { ...opt.paramGroups[0] }, lastEpoch: s.lastEpoch, last: s.getLastLr() }).toEqual(before);
     },
   );
@@ -188,7 +188,7 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     const s = new CyclicLR(opt, OPTS);
     Object.freeze(opt.paramGroups[1]);
     const betas = opt.paramGroups[0].betas;
-    expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     expect(opt.paramGroups[0].betas).toBe(betas);
   });
 
@@ -197,7 +197,7 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     const s = new CyclicLR(opt, OPTS);
     delete opt.paramGroups[1].betas;
     const before = snapshot(opt, s);
-    expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     expect(snapshot(opt, s)).toEqual(before);
   });
 
@@ -208,7 +208,7 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     s.step();
     opt.paramGroups[0].momentum = 0.123;
     Object.freeze(opt.paramGroups[1]);
-    expect(code(() => s.getLr())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.getLr())).toBe('ERR_OPTIMIZER');
     expect(opt.paramGroups[0].momentum).toBe(0.123);
     vi.restoreAllMocks();
   });
@@ -293,7 +293,7 @@ describe('groups whose lr/momentum/betas are accessors (get + set) keep working'
     a.log.length = 0;
     b.log.length = 0;
     b.refuse = 'lr'; // momenta are written first: b takes its momentum, then refuses its lr
-    expect(code(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     expect([a.lr, a.momentum, b.lr, b.momentum]).toEqual(before);
     // written (momenta, then lrs), then restored last first
     expect(a.log).toEqual([
@@ -328,7 +328,7 @@ describe('loadStateDict is atomic and copies only plain data fields into the sca
   ])('_scale_fn_custom naming %s: ERR_INVALID_STATE, the scheduler unchanged', (_, fields) => {
     const { s, fn, state } = make();
     const before = s.stateDict();
-    expect(code(() => s.loadStateDict({ ...state, last_epoch: 100, _scale_fn_custom: fields }))).toBe(
+    expect(codeNamed(() => s.loadStateDict({ ...state, last_epoch: 100, _scale_fn_custom: fields }))).toBe(
       'ERR_INVALID_STATE',
     );
     expect(s.stateDict()).toEqual(before);
@@ -348,7 +348,7 @@ describe('loadStateDict is atomic and copies only plain data fields into the sca
         ),
       );
       expect(Object.keys(loaded._scale_fn_custom)).toContain(key);
-      expect(code(() => s.loadStateDict(loaded))).toBe('ERR_INVALID_STATE');
+      expect(codeNamed(() => s.loadStateDict(loaded))).toBe('ERR_INVALID_STATE');
       expect(Object.getPrototypeOf(fn)).toBe(proto);
       expect(Object.getOwnPropertyNames(fn).sort()).toEqual(['k', 'length', 'name']);
       expect(s.lastEpoch).toBe(1);
@@ -358,9 +358,9 @@ describe('loadStateDict is atomic and copies only plain data fields into the sca
   it('a new field needs an extensible scaleFn: a frozen one refuses it (ERR_INVALID_STATE), unchanged', () => {
     const fn = Object.freeze(Object.assign((x: number) => 1 / x, { k: 1 }));
     const s = new CyclicLR(sgd(), { ...OPTS, scaleFn: fn });
-    expect(code(() => s.loadStateDict({ ...s.stateDict(), last_epoch: 9, _scale_fn_custom: { k: 1, j: 2 } }))).toBe(
-      'ERR_INVALID_STATE',
-    );
+    expect(
+      codeNamed(() => s.loadStateDict({ ...s.stateDict(), last_epoch: 9, _scale_fn_custom: { k: 1, j: 2 } })),
+    ).toBe('ERR_INVALID_STATE');
     expect(s.lastEpoch).toBe(0);
   });
 
@@ -378,8 +378,8 @@ describe('caps apply to every way of asking, before per-group work', () => {
     (key) => {
       const counter = { reads: 0 };
       const opts = { baseLr: 0.1, maxLr: 1, [key]: lazyList(2 ** 23, counter, 0.1) } as any;
-      expect(code(() => schedule(opts, { length: 1 }))).toBe('ERR_INVALID_OPTION');
-      expect(code(() => new CyclicLR(sgd(1), opts))).toBe('ERR_INVALID_OPTION');
+      expect(codeNamed(() => schedule(opts, { length: 1 }))).toBe('ERR_INVALID_OPTION');
+      expect(codeNamed(() => new CyclicLR(sgd(1), opts))).toBe('ERR_INVALID_OPTION');
       expect(counter.reads).toBe(0);
     },
   );

@@ -29,3 +29,15 @@ export function expectNamed(e: CyclicLRError, key: string): void {
   if (at >= 0) expect(m.slice(at + key.length)).toMatch(/^[^,]*[a-z]{2,}/);
   if (/, got /.test(m)) expect(m).toMatch(/, got \S/);
 }
+
+/** `code(f)`, and the message of a CyclicLRError names its key and a rule (see expectNamed) */
+export const codeNamed = (f: () => unknown): ReturnType<typeof code> => {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof CyclicLRError)) return 'not a CyclicLRError';
+    if (e.key !== undefined) expectNamed(e, e.key);
+    return e.code;
+  }
+  return 'none';
+};
