@@ -414,3 +414,23 @@ describe('caps apply to every way of asking, before per-group work', () => {
     expect(keyOf(() => new CyclicLR({ paramGroups } as any, { baseLr: 0.1, maxLr: 1 }))).toBe('paramGroups[0]');
   });
 });
+
+describe('a scaleFn that refuses a merged field: all or none', () => {
+  it('a Proxy scaleFn whose defineProperty throws on the second field: ERR_INVALID_STATE, the first undone', () => {
+    const target = Object.assign((x: number) => 1 / x, { k: 1 });
+    let defines = 0;
+    const fn = new Proxy(target, {
+      defineProperty: (t, key, d) => {
+        if (++defines === 2) throw new Error('no');
+        return Reflect.defineProperty(t, key, d);
+      },
+    });
+    const s = new CyclicLR(sgd(), { ...OPTS, scaleFn: fn });
+    expect(
+      codeNamed(() => s.loadStateDict({ ...s.stateDict(), last_epoch: 5, _scale_fn_custom: { k: 2, j: 3 } })),
+    ).toBe('ERR_INVALID_STATE');
+    expect(target.k).toBe(1);
+    expect('j' in target).toBe(false);
+    expect(s.lastEpoch).toBe(0);
+  });
+});
