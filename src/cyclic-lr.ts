@@ -1,18 +1,22 @@
 // CyclicLR: the stateful scheduler with PyTorch's API (the latest PyTorch's semantics), driven by the kernel.
 import { CyclicLRError, show } from './errors.js';
+import { GroupWrites } from './group-writes.js';
 import {
+  MAX_GROUPS,
   MODES,
   errorText,
   ownKeys,
   readKey,
   resolveOptions,
   type CyclicLROptions,
+  type Libm,
   type Resolved,
   type ScaleFn,
   type ScaleMode,
 } from './options.js';
 import { callScaleFn, planWindow, triangular2Scale } from './plan.js';
 import { expScale, powFixed, powPrepare } from './pow.js';
+import { parsePythonJSON, toPythonJSON } from './python-json.js';
 import { runPlan, type Backend, type ScheduleResult } from './schedule.js';
 
 /** A param group as the scheduler reads and writes it (PyTorch's keys in camelCase). */
@@ -35,12 +39,15 @@ export interface Optimizer {
 }
 
 /** `schedule()`'s options plus PyTorch's `last_epoch` and the backend. */
-export interface CyclicLRSchedulerOptions extends CyclicLROptions {
+export type CyclicLRSchedulerOptions = CyclicLROptions & {
   /** PyTorch `last_epoch`: -1 starts fresh; k resumes (the constructor's step moves to k + 1). Default -1. */
   lastEpoch?: number;
   /** 'wasm' (default) or 'js'; identical bits. */
   backend?: Backend;
-}
+};
+
+/** The state dict key of the `libm` option: not a Python identifier, so no PyTorch attribute can take it. */
+export const LIBM_STATE_KEY = 'cyclic-lr:libm';
 
 /** The latest PyTorch's `CyclicLR.state_dict()`, JSON-safe. */
 export interface CyclicLRState {
@@ -61,6 +68,8 @@ export interface CyclicLRState {
   _get_lr_called_within_step: boolean;
   _last_lr: number[];
   _scale_fn_custom: Record<string, unknown> | null;
+  /** cyclic-lr's own: the `libm` option (absent in PyTorch's state dicts, which then keep this scheduler's) */
+  'cyclic-lr:libm'?: Libm;
 }
 
 const EPOCH_DEPRECATION_WARNING =
@@ -107,7 +116,8 @@ const stateErr = (key: string, rule: string, v: unknown): CyclicLRError =>
 export class CyclicLR {
   /** The optimizer whose param groups this scheduler writes. */
   readonly optimizer: Optimizer;
-  #groups: ParamGroup[];
+  /** the number of param groups, fixed at construction (PyTorch's per-group lists have this length) */
+  #G: number;
   #r: Resolved;
   #custom: ScaleFn | null;
   #useBeta1: boolean | undefined;
@@ -116,6 +126,12 @@ export class CyclicLR {
   #lastLr: number[] = [];
   #backend: Backend;
   #ahead: { r: Resolved; start: number; res: ScheduleResult } | null = null;
+  /** the values of the step being taken, written into the groups only once all are known */
+  #nextLr: number[] = [];
+  #nextMom: number[] = [];
+  /** the values a step overwrites, set back if a later write of the same step fails */
+  #oldLr: unknown[] = [];
+  #oldMom: unknown[] = [];
 
   constructor(optimizer: Optimizer, options: CyclicLRSchedulerOptions) {
     const groups = paramGroupsOf(optimizer);
@@ -137,9 +153,9 @@ export class CyclicLR {
     // what the groups need, checked before anything is written
     let useBeta1: boolean | undefined;
     if (r.cycleMomentum) {
-      useBeta1 = !('momentum' in groups[0]) && Array.isArray(groups[0].betas);
+      useBeta1 = !has(groups[0], 'momentum', 0) && Array.isArray(read(groups[0], 'betas', 0));
       groups.forEach((grp, g) => {
-        const ok = useBeta1 ? Array.isArray(grp.betas) && grp.betas.length >= 1 : 'momentum' in grp;
+        const ok = useBeta1 ? betasOf(grp, g) !== null : has(grp, 'momentum', g);
         if (!ok) {
           throw optErr(
             `paramGroups[${g}] must have ${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'} when cycleMomentum is true`,
@@ -150,7 +166,7 @@ export class CyclicLR {
     }
     if (lastEpoch !== -1) {
       groups.forEach((grp, g) => {
-        if (!('initialLr' in grp)) {
+        if (!has(grp, 'initialLr', g)) {
           throw optErr(
             `paramGroups[${g}].initialLr is required when resuming with lastEpoch ${lastEpoch} (PyTorch: initial_lr)`,
             'initialLr',
@@ -159,41 +175,45 @@ export class CyclicLR {
       });
     }
     this.optimizer = optimizer;
-    this.#groups = groups;
+    this.#G = G;
     this.#r = r;
     this.#custom = r.scaleFn;
     this.#useBeta1 = useBeta1;
     this.#backend = backend;
     this.#lastEpoch = lastEpoch;
 
-    // see: torch/optim/lr_scheduler.py CyclicLR.__init__, in its order
-    if (lastEpoch === -1)
-      groups.forEach((grp, g) => {
-        grp.lr = r.baseLrs[g];
+    // see: torch/optim/lr_scheduler.py CyclicLR.__init__, in its order; every write undone if one fails
+    const w = new GroupWrites();
+    try {
+      if (lastEpoch === -1) groups.forEach((grp, g) => w.set(grp, 'lr', r.baseLrs[g], g));
+      if (r.cycleMomentum && lastEpoch === -1) {
+        groups.forEach((grp, g) => {
+          if (useBeta1) w.set(grp, 'betas', [r.maxMomentums[g], ...betasOf(grp, g)!.slice(1)], g);
+          else w.set(grp, 'momentum', r.maxMomentums[g], g);
+          w.set(grp, 'maxMomentum', r.maxMomentums[g], g);
+          w.set(grp, 'baseMomentum', r.baseMomentums[g], g);
+        });
+      }
+      // see: LRScheduler.__init__: initial_lr, then the initial step with base_lrs = initial_lr
+      if (lastEpoch === -1)
+        groups.forEach((grp, g) => {
+          if (!has(grp, 'initialLr', g)) w.set(grp, 'initialLr', read(grp, 'lr', g), g);
+        });
+      const initial = groups.map((grp, g) => {
+        const v = read(grp, 'initialLr', g);
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw optErr(`paramGroups[${g}].initialLr must be a finite number, got ${show(v)}`, 'initialLr');
+        return v;
       });
-    if (r.cycleMomentum && lastEpoch === -1) {
-      groups.forEach((grp, g) => {
-        if (useBeta1) grp.betas = [r.maxMomentums[g], ...grp.betas!.slice(1)];
-        else grp.momentum = r.maxMomentums[g];
-        grp.maxMomentum = r.maxMomentums[g];
-        grp.baseMomentum = r.baseMomentums[g];
-      });
+      this.#r = { ...r, baseLrs: initial };
+      this.#stepCount = 0;
+      this.step();
+    } catch (e) {
+      w.undo();
+      throw e;
+    } finally {
+      this.#r = r;
     }
-    // see: LRScheduler.__init__: initial_lr, then the initial step with base_lrs = initial_lr
-    if (lastEpoch === -1)
-      groups.forEach((grp) => {
-        if (!('initialLr' in grp)) grp.initialLr = grp.lr;
-      });
-    const initial = groups.map((grp, g) => {
-      const v = grp.initialLr;
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        throw optErr(`paramGroups[${g}].initialLr must be a finite number, got ${show(v)}`, 'initialLr');
-      return v;
-    });
-    this.#r = { ...r, baseLrs: initial };
-    this.#stepCount = 0;
-    this.step();
-    this.#r = r;
   }
 
   /**
@@ -211,7 +231,9 @@ export class CyclicLR {
    * param groups, as PyTorch's `scheduler.step()`.
    * @throws {CyclicLRError} `ERR_OVERFLOW` / `ERR_SCALE_FN` when PyTorch could not compute the new values: then,
    *   as in PyTorch, `lastEpoch` has moved and lr, momentum and `getLastLr()` are unchanged. `ERR_INVALID_OPTION`
-   *   when `epoch` is not a number (state unchanged).
+   *   when `epoch` is not a number; `ERR_OPTIMIZER` when `optimizer.paramGroups` no longer has the number of
+   *   groups the scheduler was built with, or a group refuses a write (frozen, sealed, getter-only, a Proxy):
+   *   then no group and nothing of the scheduler has changed.
    * @example
    * scheduler.step();      // lastEpoch + 1
    * scheduler.step(100);   // deprecated jump (warns once), as PyTorch's step(epoch)
@@ -220,6 +242,9 @@ export class CyclicLR {
     if (epoch !== undefined && epoch !== null && typeof epoch !== 'number') {
       throw new CyclicLRError('ERR_INVALID_OPTION', `epoch must be a number, got ${show(epoch)}`, 'epoch');
     }
+    const groups = this.#current();
+    const stepCount = this.#stepCount;
+    const lastEpoch = this.#lastEpoch;
     // see: LRScheduler.step / _update_lr
     this.#stepCount += 1;
     if (epoch === undefined || epoch === null) this.#lastEpoch += 1;
@@ -227,28 +252,19 @@ export class CyclicLR {
       warnOnce(EPOCH_DEPRECATION_WARNING);
       this.#lastEpoch = epoch;
     }
-    const t = this.#lastEpoch;
-    const a = this.#block(t);
-    const groups = this.#groups;
-    if (a) {
-      // the common case: read iteration t of the block the kernel computed ahead
-      const i = t - a.start;
-      const mom = a.res.momentum;
-      if (mom && this.#useBeta1) for (let g = 0; g < groups.length; g++) this.#setMomentum(groups[g], mom[g][i]);
-      else if (mom) for (let g = 0; g < groups.length; g++) groups[g].momentum = mom[g][i];
-      const lr = a.res.lr;
-      // _last_lr: written in place (getLastLr() hands out copies)
-      const last =
-        this.#lastLr.length === groups.length ? this.#lastLr : (this.#lastLr = new Array<number>(groups.length));
-      for (let g = 0; g < groups.length; g++) groups[g].lr = last[g] = lr[g][i];
-      return;
+    const mom = this.#valuesAt(this.#lastEpoch);
+    try {
+      this.#write(groups, mom, true);
+    } catch (e) {
+      // a group refused a write: every write was undone, and the scheduler stays where it was too
+      this.#stepCount = stepCount;
+      this.#lastEpoch = lastEpoch;
+      throw e;
     }
-    const { lr, momentum } = this.#single(t);
-    if (momentum) this.#writeMomentum(momentum);
-    groups.forEach((grp, g) => {
-      grp.lr = lr[g];
-    });
-    this.#lastLr = lr.slice();
+    // _last_lr: written in place (getLastLr() hands out copies)
+    const next = this.#nextLr;
+    const last = this.#lastLr.length === next.length ? this.#lastLr : (this.#lastLr = new Array<number>(next.length));
+    for (let g = 0; g < next.length; g++) last[g] = next[g];
   }
 
   /**
@@ -270,9 +286,9 @@ export class CyclicLR {
    */
   getLr(): number[] {
     warnOnce(GET_LR_WARNING);
-    const { lr, momentum } = this.#valuesAt(this.#lastEpoch);
-    if (momentum) this.#writeMomentum(momentum);
-    return lr;
+    const groups = this.#current();
+    this.#write(groups, this.#valuesAt(this.#lastEpoch), false);
+    return this.#nextLr.slice();
   }
 
   /**
@@ -309,7 +325,7 @@ export class CyclicLR {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
       throw new CyclicLRError('ERR_INVALID_WINDOW', `n must be a whole number ≥ 0, got ${show(n)}`, 'n');
     }
-    const G = this.#groups.length;
+    const G = this.#G;
     const start = this.#lastEpoch + 1;
     if (Number.isSafeInteger(start) && Number.isSafeInteger(start + n)) {
       return runPlan(planWindow(this.#r, start, n), this.#backend);
@@ -320,10 +336,10 @@ export class CyclicLR {
     let t = this.#lastEpoch;
     for (let i = 0; i < n; i++) {
       t += 1;
-      const v = this.#single(t);
+      const m = this.#valuesAt(t);
       for (let g = 0; g < G; g++) {
-        lr[g][i] = v.lr[g];
-        if (momentum) momentum[g][i] = v.momentum![g];
+        lr[g][i] = this.#nextLr[g];
+        if (momentum && m) momentum[g][i] = this.#nextMom[g];
       }
     }
     return { lr, momentum };
@@ -361,6 +377,7 @@ export class CyclicLR {
       _get_lr_called_within_step: false,
       _last_lr: [...this.#lastLr],
       _scale_fn_custom: this.#custom && Object.keys(this.#custom).length ? { ...this.#custom } : null,
+      [LIBM_STATE_KEY]: r.libm,
     });
     return s as CyclicLRState;
   }
@@ -379,13 +396,39 @@ export class CyclicLR {
    */
   loadStateDict(state: unknown): void {
     const next = this.#parseState(state);
+    if (next.customFields) mergeFields(this.#custom as ScaleFn, next.customFields);
     this.#r = next.r;
     if (next.useBeta1 !== undefined) this.#useBeta1 = next.useBeta1;
     this.#lastEpoch = next.lastEpoch;
     this.#stepCount = next.stepCount;
     this.#lastLr = next.lastLr;
-    if (next.customFields) Object.assign(this.#custom as object, next.customFields);
     this.#ahead = null;
+  }
+
+  /**
+   * `stateDict()` as JSON text in Python's dialect (`json.dumps`): -0.0 is written `-0.0` (JSON.stringify
+   * writes `0`), so `loadStateDictJSON()` — or Python's `json.loads` — gets every bit back.
+   * @throws never
+   * @example
+   * const text = scheduler.stateDictJSON();   // '{"max_lrs": [-0.0], ...}'
+   * other.loadStateDictJSON(text);           // continues bit for bit, -0.0 included
+   */
+  stateDictJSON(): string {
+    return toPythonJSON(this.stateDict());
+  }
+
+  /**
+   * Loads a state dict from JSON text: `stateDictJSON()`'s output or PyTorch's `json.dumps(state_dict())`
+   * (`-0.0`, `NaN`, `Infinity` as Python writes them), then as `loadStateDict()`.
+   * @throws {CyclicLRError} `ERR_INVALID_STATE` when the text is not JSON or the state is malformed; the
+   *   scheduler is then unchanged.
+   * @example
+   * scheduler.loadStateDictJSON(readFileSync('state.json', 'utf8'));
+   */
+  loadStateDictJSON(text: string): void {
+    if (typeof text !== 'string')
+      throw new CyclicLRError('ERR_INVALID_STATE', `state JSON must be a string, got ${show(text)}`, 'state');
+    this.loadStateDict(parsePythonJSON(text));
   }
 
   #parseState(state: unknown) {
@@ -397,7 +440,7 @@ export class CyclicLR {
       );
     }
     const keys = ownKeys(state, 'state');
-    const G = this.#groups.length;
+    const G = this.#G;
     const get = (k: string): unknown => {
       try {
         return (state as Record<string, unknown>)[k];
@@ -454,9 +497,10 @@ export class CyclicLR {
     let maxMomentums = this.#r.maxMomentums;
     if (cycleMomentum) {
       useBeta1 = keys.includes('use_beta1') ? bool('use_beta1', get('use_beta1')) : this.#useBeta1;
-      if (useBeta1 === undefined) useBeta1 = !('momentum' in this.#groups[0]) && Array.isArray(this.#groups[0].betas);
-      this.#groups.forEach((grp, g) => {
-        if (useBeta1 ? !Array.isArray(grp.betas) : !('momentum' in grp)) {
+      const groups = this.#current();
+      if (useBeta1 === undefined) useBeta1 = !has(groups[0], 'momentum', 0) && betasOf(groups[0], 0) !== null;
+      groups.forEach((grp, g) => {
+        if (useBeta1 ? betasOf(grp, g) === null : !has(grp, 'momentum', g)) {
           throw stateErr(
             'cycle_momentum',
             `needs ${useBeta1 ? 'betas' : 'momentum'} in paramGroups[${g}]`,
@@ -476,14 +520,20 @@ export class CyclicLR {
       (x) => Number.isSafeInteger(x) && x >= 0,
     );
     const lastLr = list('_last_lr');
-    let customFields: Record<string, unknown> | null = null;
+    let customFields: [string, unknown][] | null = null;
     const fn = get('_scale_fn_custom');
     if (fn !== undefined && fn !== null) {
       if (typeof fn !== 'object' || Array.isArray(fn))
         throw stateErr('_scale_fn_custom', "must be null or an object of the scaleFn's fields", fn);
       if (this.#custom === null)
         throw stateErr('_scale_fn_custom', 'holds scaleFn fields but this scheduler has no scaleFn', fn);
-      customFields = fn as Record<string, unknown>;
+      customFields = loadableFields(fn, this.#custom);
+    }
+    let libm = this.#r.libm;
+    if (keys.includes(LIBM_STATE_KEY)) {
+      const v = get(LIBM_STATE_KEY);
+      if (v !== 'fma' && v !== 'nofma') throw stateErr(LIBM_STATE_KEY, "must be 'fma' or 'nofma'", v);
+      libm = v;
     }
     // see: CyclicLR.load_state_dict -> _init_scale_fn: built-in modes force their scale mode
     const scaleMode: ScaleMode = this.#custom !== null ? scaleModeIn : mode === 'exp_range' ? 'iterations' : 'cycle';
@@ -500,26 +550,89 @@ export class CyclicLR {
       gamma,
       scaleMode,
       cycleMomentum,
+      libm,
     };
     return { r, useBeta1, lastEpoch, stepCount, lastLr, customFields };
   }
 
-  #writeMomentum(momentum: number[]): void {
-    // see: CyclicLR.get_lr, momenta are written inside get_lr, before the lrs
-    this.#groups.forEach((grp, g) => this.#setMomentum(grp, momentum[g]));
+  /** `optimizer.paramGroups` as it is now: the same number of groups as at construction, or ERR_OPTIMIZER */
+  #current(): ParamGroup[] {
+    const groups = paramGroupsOf(this.optimizer);
+    if (groups.length !== this.#G) {
+      throw optErr(
+        `optimizer.paramGroups has ${groups.length} groups, this scheduler was built for ${this.#G}: ` +
+          'make a new CyclicLR after adding or removing param groups (nothing was changed)',
+        'paramGroups',
+      );
+    }
+    return groups;
   }
 
-  #setMomentum(grp: ParamGroup, m: number): void {
-    if (this.#useBeta1) grp.betas = [m, ...(grp.betas ?? []).slice(1)];
-    else grp.momentum = m;
+  /**
+   * Writes the values #valuesAt computed: momenta first, then lrs (PyTorch's order), all or none: the old
+   * values are kept, and set back (last first) when a write fails. Named property accesses: the hot path.
+   * see: CyclicLR.get_lr, momenta are written inside get_lr, before the lrs
+   */
+  #write(groups: ParamGroup[], momentum: boolean, withLr: boolean): void {
+    const G = groups.length;
+    const lr = this.#nextLr;
+    const mom = this.#nextMom;
+    const oldLr = this.#oldLr;
+    const oldMom = this.#oldMom;
+    const beta = momentum && this.#useBeta1 === true;
+    let g = 0;
+    let lrPhase = false;
+    try {
+      if (beta) {
+        for (; g < G; g++) {
+          const grp = groups[g];
+          const b = grp.betas;
+          if (!Array.isArray(b) || b.length < 1) throw new TypeError('betas is not a non-empty array');
+          oldMom[g] = b;
+          const next = b.slice();
+          next[0] = mom[g];
+          grp.betas = next;
+        }
+      } else if (momentum) {
+        for (; g < G; g++) {
+          const grp = groups[g];
+          oldMom[g] = grp.momentum;
+          grp.momentum = mom[g];
+        }
+      }
+      lrPhase = true;
+      if (withLr) {
+        for (g = 0; g < G; g++) {
+          const grp = groups[g];
+          oldLr[g] = grp.lr;
+          grp.lr = lr[g];
+        }
+      }
+    } catch (e) {
+      const momKey = beta ? 'betas' : 'momentum';
+      const key = lrPhase ? 'lr' : momKey;
+      if (lrPhase) for (let j = g - 1; j >= 0; j--) restore(groups[j], 'lr', oldLr[j]);
+      if (momentum) for (let j = (lrPhase ? G : g) - 1; j >= 0; j--) restore(groups[j], momKey, oldMom[j]);
+      throw optErr(`paramGroups[${g}].${key} could not be written: ${errorText(e)}; no param group was changed`, key);
+    }
   }
 
-  /** lr (and momentum) of every group at last_epoch t; from steps computed ahead where possible */
-  #valuesAt(t: number): { lr: number[]; momentum: number[] | null } {
+  /**
+   * lr (and momentum) of every group at last_epoch t into #nextLr / #nextMom, from steps computed ahead where
+   * possible; returns whether momentum is cycled.
+   */
+  #valuesAt(t: number): boolean {
+    const G = this.#G;
+    const lr = this.#nextLr;
+    const mom = this.#nextMom;
+    if (lr.length !== G) lr.length = mom.length = G;
     const a = this.#block(t);
-    if (!a) return this.#single(t);
-    const i = t - a.start;
-    return { lr: a.res.lr.map((row) => row[i]), momentum: a.res.momentum && a.res.momentum.map((row) => row[i]) };
+    const res = a ? a.res : this.#single(t);
+    const i = a ? t - a.start : 0;
+    for (let g = 0; g < G; g++) lr[g] = res.lr[g][i];
+    if (!res.momentum) return false;
+    for (let g = 0; g < G; g++) mom[g] = res.momentum[g][i];
+    return true;
   }
 
   /** the block of steps computed ahead that holds t (built-in modes, whole t ≥ 0), or null */
@@ -538,7 +651,7 @@ export class CyclicLR {
     }
   }
 
-  #single(t: number): { lr: number[]; momentum: number[] | null } {
+  #single(t: number): ScheduleResult {
     if (!Number.isFinite(t)) {
       throw new CyclicLRError(
         'ERR_OVERFLOW',
@@ -553,8 +666,7 @@ export class CyclicLR {
         'epoch',
       );
     }
-    const res = runPlan(planWindow(this.#r, t, 1), this.#backend);
-    return { lr: res.lr.map((row) => row[0]), momentum: res.momentum && res.momentum.map((row) => row[0]) };
+    return runPlan(planWindow(this.#r, t, 1), this.#backend);
   }
 }
 
@@ -569,9 +681,114 @@ function paramGroupsOf(optimizer: unknown): ParamGroup[] {
   }
   if (!Array.isArray(groups) || groups.length === 0)
     throw optErr(`optimizer.paramGroups must be a non-empty array, got ${show(groups)}`, 'paramGroups');
-  groups.forEach((grp, g) => {
+  if (groups.length > MAX_GROUPS)
+    throw optErr(`optimizer.paramGroups must have at most ${MAX_GROUPS} groups, got ${groups.length}`, 'paramGroups');
+  for (let g = 0; g < groups.length; g++) {
+    let grp: unknown;
+    try {
+      grp = groups[g];
+    } catch (e) {
+      throw optErr(`paramGroups[${g}] could not be read: ${errorText(e)}`, `paramGroups[${g}]`);
+    }
     if (grp === null || typeof grp !== 'object' || Array.isArray(grp))
       throw optErr(`paramGroups[${g}] must be an object, got ${show(grp)}`, 'paramGroups');
-  });
+  }
   return groups as ParamGroup[];
+}
+
+/** Sets a value back after a failed write (a group that refuses this too is left as it is). */
+function restore(grp: ParamGroup, key: string, old: unknown): void {
+  try {
+    grp[key] = old;
+  } catch {
+    // the group refused the restore as well: nothing more can be done for it
+  }
+}
+
+/** `key in grp`, a throwing Proxy trap as ERR_OPTIMIZER */
+function has(grp: ParamGroup, key: string, g: number): boolean {
+  try {
+    return key in grp;
+  } catch (e) {
+    throw optErr(`paramGroups[${g}] could not be read (${key}): ${errorText(e)}`, key);
+  }
+}
+
+/** `grp[key]`, a throwing getter or Proxy trap as ERR_OPTIMIZER */
+function read(grp: ParamGroup, key: string, g: number): unknown {
+  try {
+    return grp[key];
+  } catch (e) {
+    throw optErr(`paramGroups[${g}].${key} could not be read: ${errorText(e)}`, key);
+  }
+}
+
+/** a group's `betas` when it is a non-empty array, else null */
+function betasOf(grp: ParamGroup, g: number): unknown[] | null {
+  const b = read(grp, 'betas', g);
+  return Array.isArray(b) && b.length >= 1 ? b : null;
+}
+
+const RESERVED = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * The `_scale_fn_custom` fields that may be merged into `fn`: own plain data properties of the state, each
+ * either absent from `fn` (own or inherited) or an own writable data property of it; never __proto__,
+ * constructor or prototype.
+ */
+function loadableFields(fields: object, fn: ScaleFn): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const k of ownKeys(fields, 'state._scale_fn_custom')) {
+    const key = `_scale_fn_custom.${k}`;
+    if (RESERVED.includes(k)) throw stateErr(key, 'is not a field a scaleFn may take', k);
+    let d: PropertyDescriptor | undefined;
+    let own: PropertyDescriptor | undefined;
+    let inherited: boolean;
+    try {
+      d = Object.getOwnPropertyDescriptor(fields, k);
+      own = Object.getOwnPropertyDescriptor(fn, k);
+      inherited = own === undefined && k in fn;
+    } catch (e) {
+      throw new CyclicLRError('ERR_INVALID_STATE', `state.${key} could not be read: ${errorText(e)}`, key);
+    }
+    if (d === undefined || !('value' in d)) throw stateErr(key, 'must be a plain data property', undefined);
+    if (
+      inherited ||
+      (own !== undefined && !(own.writable && 'value' in own)) ||
+      (own === undefined && !Object.isExtensible(fn))
+    )
+      throw stateErr(key, 'names a property of the scaleFn that cannot be written', d.value);
+    out.push([k, d.value]);
+  }
+  return out;
+}
+
+/** Merges fields into `fn` as own data properties, all or none. @throws {CyclicLRError} ERR_INVALID_STATE */
+function mergeFields(fn: ScaleFn, fields: [string, unknown][]): void {
+  const done: [string, PropertyDescriptor | undefined][] = [];
+  try {
+    for (const [k, value] of fields) {
+      const before = Object.getOwnPropertyDescriptor(fn, k);
+      Object.defineProperty(
+        fn,
+        k,
+        before ? { value } : { value, writable: true, enumerable: true, configurable: true },
+      );
+      done.push([k, before]);
+    }
+  } catch (e) {
+    for (const [k, before] of done.reverse()) {
+      try {
+        if (before) Object.defineProperty(fn, k, before);
+        else delete (fn as unknown as Record<string, unknown>)[k];
+      } catch {
+        // the scaleFn refused the restore as well
+      }
+    }
+    throw new CyclicLRError(
+      'ERR_INVALID_STATE',
+      `state._scale_fn_custom could not be merged into the scaleFn: ${errorText(e)}`,
+      '_scale_fn_custom',
+    );
+  }
 }

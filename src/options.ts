@@ -17,8 +17,8 @@ export type Libm = 'fma' | 'nofma';
 /** the libm variant used when options name none */
 export const DEFAULT_LIBM: Libm = 'fma';
 
-/** PyTorch's `CyclicLR` arguments in camelCase, with PyTorch's defaults. */
-export interface CyclicLROptions {
+/** The options every mode shares (PyTorch's `CyclicLR` arguments in camelCase, with PyTorch's defaults). */
+export interface CyclicLROptionsBase {
   /** Lower lr bound(s), PyTorch `base_lr`. Required. */
   baseLr: PerGroup;
   /** Upper lr bound(s), PyTorch `max_lr`. Required. */
@@ -27,17 +27,13 @@ export interface CyclicLROptions {
   stepSizeUp?: number;
   /** Iterations in the decreasing half (≥ 0); `null`/absent: equal to `stepSizeUp`. */
   stepSizeDown?: number | null;
-  /** `'triangular'` (default), `'triangular2'`, `'exp_range'`; any string when `scaleFn` is given. */
-  mode?: Mode | (string & {});
   /** exp_range's base: scale = gamma ** iteration. Default 1.0. */
   gamma?: number;
-  /** Custom scale function; overrides `mode`. Default null. */
-  scaleFn?: ScaleFn | null;
   /** What `scaleFn` is called with. Default `'cycle'`; built-in modes force their own. */
   scaleMode?: ScaleMode;
   /** Cycle momentum inversely to lr. Default true. */
   cycleMomentum?: boolean;
-  /** Lower momentum bound(s). Default 0.8. */
+  /** Lower momentum bound(s). Default 0.8. Finite, one per group; `maxMomentum - baseMomentum` finite when cycled. */
   baseMomentum?: PerGroup;
   /** Upper momentum bound(s). Default 0.9. */
   maxMomentum?: PerGroup;
@@ -46,6 +42,30 @@ export interface CyclicLROptions {
   /** Which glibc `pow` exp_range's `gamma ** t` reproduces (see {@link Libm}). */
   libm?: Libm;
 }
+
+/** A built-in mode: `mode` is one of PyTorch's three (a typo such as `'triangle'` does not type-check). */
+export interface BuiltInModeOptions {
+  /** `'triangular'` (default), `'triangular2'`, `'exp_range'`. */
+  mode?: Mode;
+  /** Custom scale function; overrides `mode`. Default null. */
+  scaleFn?: ScaleFn | null;
+}
+
+/** A custom scale function: then, as in PyTorch, `mode` is only a label and may be any string. */
+export interface CustomScaleOptions {
+  /** Any string (PyTorch keeps it in the state dict). */
+  mode?: string;
+  /** Custom scale function, PyTorch `scale_fn`; overrides `mode`. */
+  scaleFn: ScaleFn;
+}
+
+/**
+ * PyTorch's `CyclicLR` arguments in camelCase, with PyTorch's defaults. `mode` other than PyTorch's three
+ * type-checks only with a `scaleFn` (as the runtime check says).
+ * @example
+ * const options: CyclicLROptions = { baseLr: 0.001, maxLr: 0.1, stepSizeUp: 2000, mode: 'triangular2' };
+ */
+export type CyclicLROptions = CyclicLROptionsBase & (BuiltInModeOptions | CustomScaleOptions);
 
 /** Options after validation: per-group lists expanded, PyTorch's derived quantities computed. */
 export interface Resolved {
@@ -130,6 +150,7 @@ function perGroup(key: string, v: unknown): number | number[] {
       throw new CyclicLRError('ERR_INVALID_OPTION', `${key} could not be read: ${errorText(e)}`, key);
     }
     if (n === 0) throw bad(key, 'must be a number or a non-empty list of numbers', v);
+    if (!(n <= MAX_GROUPS)) throw bad(key, `must have at most ${MAX_GROUPS} values (one per param group)`, v);
     const out: number[] = new Array(n);
     for (let g = 0; g < n; g++) {
       const x = readKey(arr, String(g), `${key}[${g}]`);
@@ -223,6 +244,8 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
     const first = Object.entries(lists).find(([, v]) => typeof v !== 'number');
     G = first ? (first[1] as number[]).length : 1;
   }
+  const cycleMomentum = raw.cycleMomentum ?? true;
+  if (typeof cycleMomentum !== 'boolean') throw bad('cycleMomentum', 'must be true or false', cycleMomentum);
   const baseLrs = finiteList('baseLr', lists.baseLr, G);
   const maxLrs = finiteList('maxLr', lists.maxLr, G);
   const baseMomentums = finiteList('baseMomentum', lists.baseMomentum, G);
@@ -231,7 +254,8 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
     if (!Number.isFinite(maxLrs[g] - baseLrs[g])) {
       throw bad(G > 1 ? `maxLr[${g}] - baseLr[${g}]` : 'maxLr - baseLr', 'must be finite', maxLrs[g] - baseLrs[g]);
     }
-    if (!Number.isFinite(maxMomentums[g] - baseMomentums[g])) {
+    // PyTorch subtracts the momentum bounds only when it cycles momentum
+    if (cycleMomentum && !Number.isFinite(maxMomentums[g] - baseMomentums[g])) {
       throw bad(
         G > 1 ? `maxMomentum[${g}] - baseMomentum[${g}]` : 'maxMomentum - baseMomentum',
         'must be finite',
@@ -267,9 +291,6 @@ export function resolveOptions(options: unknown, extraKeys: readonly string[] = 
     throw bad('scaleMode', "must be 'cycle' or 'iterations'", scaleModeIn);
   const libm = raw.libm ?? DEFAULT_LIBM;
   if (libm !== 'fma' && libm !== 'nofma') throw bad('libm', "must be 'fma' or 'nofma'", libm);
-  const cycleMomentum = raw.cycleMomentum ?? true;
-  if (typeof cycleMomentum !== 'boolean') throw bad('cycleMomentum', 'must be true or false', cycleMomentum);
-
   // see: CyclicLR.__init__ / _init_scale_fn: built-in modes force their scale mode
   const scaleMode: ScaleMode = scaleFn !== null ? scaleModeIn : mode === 'exp_range' ? 'iterations' : 'cycle';
   return {

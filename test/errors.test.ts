@@ -1,6 +1,7 @@
 // Bad input gets a CyclicLRError with a code and the option's name, never a silent NaN.
 import { describe, expect, it } from 'vitest';
 import { schedule, CyclicLRError, type CyclicLRErrorCode } from '../src/index.js';
+import { expectNamed } from './helpers/code.js';
 
 const ok = { baseLr: 0.001, maxLr: 0.006, stepSizeUp: 4 };
 const thrown = (f: () => unknown): CyclicLRError => {
@@ -11,6 +12,10 @@ const thrown = (f: () => unknown): CyclicLRError => {
     throw e;
   }
   throw new Error('did not throw');
+};
+
+const fail = (): never => {
+  throw new Error('boom');
 };
 
 // [what, options, window, code, key]
@@ -143,6 +148,83 @@ const CASES: [string, any, any, CyclicLRErrorCode, string][] = [
     'ERR_OVERFLOW',
     'stepSizeUp',
   ],
+  ['libm unknown', { ...ok, libm: 'glibc' }, { length: 4 }, 'ERR_INVALID_OPTION', 'libm'],
+  ['libm not a string', { ...ok, libm: 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'libm'],
+  [
+    'a DataView as a list',
+    { ...ok, baseLr: new DataView(new ArrayBuffer(8)) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
+  ['a list item not a number', { ...ok, maxLr: [1, '2'] }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxLr[1]'],
+  [
+    'a list item Infinity',
+    { ...ok, baseMomentum: [0.8, Infinity] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseMomentum[1]',
+  ],
+  ['a list an object', { ...ok, baseLr: { 0: 1, length: 1 } }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseLr'],
+  ['groups a string', { ...ok, groups: '2' }, { length: 4 }, 'ERR_INVALID_OPTION', 'groups'],
+  ['groups 2^22 + 1', { ...ok, groups: 2 ** 22 + 1 }, { length: 0 }, 'ERR_INVALID_OPTION', 'groups'],
+  ['stepSizeDown a string', { ...ok, stepSizeDown: '4' }, { length: 4 }, 'ERR_INVALID_OPTION', 'stepSizeDown'],
+  ['gamma a string', { ...ok, gamma: '0.9' }, { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
+  ['gamma Infinity', { ...ok, gamma: Infinity }, { length: 4 }, 'ERR_INVALID_OPTION', 'gamma'],
+  ['options an array', [ok], { length: 4 }, 'ERR_INVALID_OPTION', 'options'],
+  ['options a number', 3, { length: 4 }, 'ERR_INVALID_OPTION', 'options'],
+  [
+    'a list whose length getter throws',
+    { ...ok, baseLr: new Proxy([1], { get: (t, k) => (k === 'length' ? fail() : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
+  [
+    'a list item getter throws',
+    { ...ok, maxLr: new Proxy([1], { get: (t, k) => (k === '0' ? fail() : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr[0]',
+  ],
+  [
+    'options whose keys cannot be listed (a Proxy ownKeys trap throws)',
+    new Proxy({ ...ok }, { ownKeys: () => fail() }),
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'options',
+  ],
+  [
+    'maxLr - baseLr overflows in group 1 of 2',
+    { ...ok, baseLr: [0.1, -1.7e308], maxLr: [1, 1.7e308] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxLr[1] - baseLr[1]',
+  ],
+  [
+    'maxMomentum - baseMomentum overflows (cycled)',
+    { ...ok, baseMomentum: -1.7e308, maxMomentum: 1.7e308 },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxMomentum - baseMomentum',
+  ],
+  [
+    'maxMomentum - baseMomentum overflows in group 1 of 2',
+    { ...ok, baseMomentum: [0.8, -1.7e308], maxMomentum: [0.9, 1.7e308] },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'maxMomentum[1] - baseMomentum[1]',
+  ],
+  ['baseMomentum not a number', { ...ok, baseMomentum: 'x' }, { length: 4 }, 'ERR_INVALID_OPTION', 'baseMomentum'],
+  ['maxMomentum an object', { ...ok, maxMomentum: {} }, { length: 4 }, 'ERR_INVALID_OPTION', 'maxMomentum'],
+  ['mode a number with a scaleFn', { ...ok, mode: 3, scaleFn: () => 1 }, { length: 4 }, 'ERR_INVALID_OPTION', 'mode'],
+  [
+    'a list of 2^22 + 1 values (unread)',
+    { ...ok, baseLr: new Proxy([0.1], { get: (t, k) => (k === 'length' ? 2 ** 22 + 1 : Reflect.get(t, k)) }) },
+    { length: 4 },
+    'ERR_INVALID_OPTION',
+    'baseLr',
+  ],
   ['window missing', ok, undefined, 'ERR_INVALID_WINDOW', 'window'],
   ['length missing', ok, {}, 'ERR_INVALID_WINDOW', 'length'],
   ['length negative', ok, { length: -1 }, 'ERR_INVALID_WINDOW', 'length'],
@@ -169,6 +251,7 @@ describe('schedule() refuses bad input with a typed CyclicLRError', () => {
       expect(e.key).toBe(key);
       expect(e.name).toBe('CyclicLRError');
       expect(e).toBeInstanceOf(Error);
+      expectNamed(e, key);
     });
   }
 
@@ -189,5 +272,46 @@ describe('schedule() refuses bad input with a typed CyclicLRError', () => {
       const { lr } = schedule({ ...o, stepSizeUp: 2 }, { length: 10 });
       expect(lr[0].every(Number.isFinite)).toBe(true);
     }
+  });
+});
+
+describe('what a throwing getter threw is part of the message', () => {
+  const throwing = (v: unknown) =>
+    Object.defineProperty({ ...ok }, 'gamma', {
+      enumerable: true,
+      get() {
+        throw v;
+      },
+    });
+  it.each([
+    ['an Error: its name and message', new RangeError('boom'), 'RangeError: boom'],
+    ['a string: as it is', 'plain words', 'plain words'],
+    [
+      'an object that cannot be printed',
+      {
+        toString() {
+          throw new Error('no');
+        },
+      },
+      'an unprintable value',
+    ],
+  ])('%s', (_, v, text) => {
+    const e = thrown(() => schedule(throwing(v), { length: 1 }));
+    expect(e.code).toBe('ERR_INVALID_OPTION');
+    expect(e.message).toContain(text);
+  });
+});
+
+describe('messages show what was refused', () => {
+  it.each([
+    ['the overflowing difference of the lr bounds', { ...ok, baseLr: -1.7e308, maxLr: 1.7e308 }, 'got Infinity'],
+    [
+      'the overflowing difference of the momentum bounds',
+      { ...ok, baseMomentum: -1.7e308, maxMomentum: 1.7e308 },
+      'got Infinity',
+    ],
+    ['the known keys, for an unknown one', { ...ok, stepsizeUp: 4 }, 'known keys: baseLr, maxLr, stepSizeUp'],
+  ])('%s', (_, o, text) => {
+    expect(thrown(() => schedule(o as any, { length: 1 })).message).toContain(text);
   });
 });

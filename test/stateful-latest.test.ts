@@ -3,7 +3,8 @@
 // agree (lr) and from schedule() — itself golden-checked — where the latest PyTorch's formula is the fresh
 // scheduler's (momentum floors at baseMomentum; beta1 takes the momentum's values), per semantics.md §5–§7.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CyclicLR, CyclicLRError, schedule, type CyclicLRErrorCode, type CyclicLRState } from '../src/index.js';
+import { CyclicLR, CyclicLRError, schedule, type CyclicLRState } from '../src/index.js';
+import { code, expectNamed } from './helpers/code.js';
 import { camelOptions, dec, loadSuite } from './helpers/oracle.js';
 
 const byId = new Map([...loadSuite('public'), ...loadSuite('pytorch_suite')].map((e) => [e.c.id, e]));
@@ -13,14 +14,6 @@ const sgd = (G = 1, momentum = 0.9) => ({
 const adam = (G = 1) => ({
   paramGroups: Array.from({ length: G }, () => ({ lr: 0.001, betas: [0.9, 0.999] }) as Record<string, any>),
 });
-const code = (f: () => unknown): CyclicLRErrorCode | 'none' | 'not a CyclicLRError' => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof CyclicLRError ? e.code : 'not a CyclicLRError';
-  }
-  return 'none';
-};
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -161,7 +154,7 @@ describe('CyclicLR methods keep their contract', () => {
     expect('use_beta1' in s.stateDict()).toBe(false);
   });
 
-  it("stateDict() has the latest PyTorch's keys in its order, JSON-safe", () => {
+  it("stateDict() has the latest PyTorch's keys in its order, then cyclic-lr's libm key, JSON-safe", () => {
     const s = new CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1 });
     expect(Object.keys(s.stateDict())).toEqual([
       'max_lrs',
@@ -181,6 +174,7 @@ describe('CyclicLR methods keep their contract', () => {
       '_get_lr_called_within_step',
       '_last_lr',
       '_scale_fn_custom',
+      'cyclic-lr:libm',
     ]);
     expect(s.stateDict()).toMatchObject({
       total_size: 4000,
@@ -423,6 +417,7 @@ describe('loadStateDict refuses a malformed state, naming the key, and leaves th
     expect(err).toBeInstanceOf(CyclicLRError);
     expect((err as CyclicLRError).code).toBe('ERR_INVALID_STATE');
     expect((err as CyclicLRError).key).toBe(key);
+    expectNamed(err as CyclicLRError, key);
     expect(JSON.stringify([s.stateDict(), opt])).toBe(before);
     s.step();
     expect(s.lastEpoch).toBe(3);
