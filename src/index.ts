@@ -1,5 +1,6 @@
 export { schedule } from './schedule.js';
 export type { Backend, Window, ScheduleResult, Dtype } from './schedule.js';
+export type { Row } from './wasm.js';
 export { CyclicLRError } from './errors.js';
 export type { CyclicLRErrorCode } from './errors.js';
 export type {
@@ -7,6 +8,7 @@ export type {
   CustomScaleOptions,
   CyclicLROptions,
   CyclicLROptionsBase,
+  Libm,
   Mode,
   ScaleMode,
   ScaleFn,
