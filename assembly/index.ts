@@ -75,11 +75,12 @@ export function shape_span(total_size: f64): u32 {
 
 /**
  * Writes lr (and momentum) of `groups` param groups at last_epoch t = start + i, i in [0, length), into
- * rows of `stride` f64 (f32 when f32) at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr, max_momentum,
- * max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
+ * rows of `stride` f64 (f32 when f32) at lr_ptr (mom_ptr, 0 for none); group g's base_lr, max_lr - base_lr,
+ * max_momentum, max_momentum - base_momentum are the 4 f64 at params + 32 g. kind picks the scale s: 1 (triangular),
  * 1 / 2 ** (cycle - 1) (triangular2), gamma ** t (exp_range: glibc's no-FMA pow, EXP_RANGE_FMA its FMA pow),
- * table[cycle - c0] or table[i] (a custom scale_fn, evaluated by the caller). shape_table, when not 0, has room for 2 * shape_span(total_size) f64
- * (a whole total_size, a whole start): scale_factor is then computed once per run of cycles that round alike.
+ * table[cycle - c0] or table[i] (a custom scale_fn, evaluated by the caller). shape_table, when not 0, has room for
+ * 2 * shape_span(total_size) f64 (a whole total_size, a whole start): scale_factor is then computed once per run of
+ * cycles that round alike.
  * Called by src/wasm.ts for schedule() and CyclicLR.
  */
 export function fill(
@@ -130,7 +131,9 @@ export function fill(
         first = load<f64>(tab_cyc + (<usize>r << 3)) + shift;
         final = load<f64>(tab_cyc + (<usize>(r + n - 1) << 3)) + shift;
         if (first != final) {
-          for (let i: u32 = 0; i < n; i++) store<f64>(c_buf + (i << 3), load<f64>(tab_cyc + (<usize>(r + i) << 3)) + shift);
+          for (let i: u32 = 0; i < n; i++) {
+            store<f64>(c_buf + (i << 3), load<f64>(tab_cyc + (<usize>(r + i) << 3)) + shift);
+          }
         }
       }
     } else {
@@ -246,10 +249,16 @@ function scales(
   }
 }
 
-/** rows [b, b + n) of every group (lr and momentum) from the shape; T: the element type, S: the scale (u8 1, u16 k, u32 s[i]) */
+/**
+ * rows [b, b + n) of every group (lr and momentum) from the shape; T: the element type, S: the scale (u8 1, u16 k,
+ * u32 s[i])
+ */
 // @ts-ignore: decorator
 @inline
-function groups_rows<T, S>(groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32, b: u32, sf: usize, s_buf: usize, k: f64, n: u32): void {
+function groups_rows<T, S>(
+  groups: u32, params: usize, lr_ptr: usize, mom_ptr: usize, stride: u32,
+  b: u32, sf: usize, s_buf: usize, k: f64, n: u32,
+): void {
   for (let g: u32 = 0; g < groups; g++) {
     let p = params + (g << 5);
     let row = (<usize>g * stride + b) << alignof<T>();
@@ -262,7 +271,8 @@ function groups_rows<T, S>(groups: u32, params: usize, lr_ptr: usize, mom_ptr: u
 // @ts-ignore: decorator
 @inline
 function fill_rows2<T, S>(lr_out: usize, mom_out: usize, p: usize, sf_buf: usize, s_buf: usize, k: f64, n: u32): void {
-  // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, lr = base_lr + base_height * s, momentum = max_momentum - base_height * s
+  // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, lr = base_lr + base_height * s,
+  // momentum = max_momentum - base_height * s
   let base_v = f64x2.splat(load<f64>(p, 0));
   let amp_v = f64x2.splat(load<f64>(p, 8));
   let mbase_v = f64x2.splat(load<f64>(p, 16));
@@ -293,15 +303,23 @@ function fill_rows2<T, S>(lr_out: usize, mom_out: usize, p: usize, sf_buf: usize
     }
   }
   if (i < n) {
-    fill_row<T, S>(lr_out + (i << alignof<T>()), load<f64>(p, 0), load<f64>(p, 8), sf_buf + (i << 3), s_buf + (i << 3), k, 1, false);
-    fill_row<T, S>(mom_out + (i << alignof<T>()), load<f64>(p, 16), load<f64>(p, 24), sf_buf + (i << 3), s_buf + (i << 3), k, 1, true);
+    fill_row<T, S>(
+      lr_out + (i << alignof<T>()), load<f64>(p, 0), load<f64>(p, 8),
+      sf_buf + (i << 3), s_buf + (i << 3), k, 1, false,
+    );
+    fill_row<T, S>(
+      mom_out + (i << alignof<T>()), load<f64>(p, 16), load<f64>(p, 24),
+      sf_buf + (i << 3), s_buf + (i << 3), k, 1, true,
+    );
   }
 }
 
 /** base + (amp * scale_factor) * s for lr, base - (amp * scale_factor) * s for momentum (base = max_momentum) */
 // @ts-ignore: decorator
 @inline
-function fill_row<T, S>(out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, k: f64, n: u32, minus: bool): void {
+function fill_row<T, S>(
+  out: usize, base: f64, amp: f64, sf_buf: usize, s_buf: usize, k: f64, n: u32, minus: bool,
+): void {
   // see: torch/optim/lr_scheduler.py CyclicLR.get_lr, base_height = (max - base) * scale_factor,
   // lr = base_lr + base_height * s, momentum = max_momentum - base_height * s (s = 1: base_height itself)
   let base_v = f64x2.splat(base);

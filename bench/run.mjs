@@ -64,7 +64,8 @@ const line = (name, r, n) => `${name.padEnd(22)} ${fmt(r.p50, n).padStart(8)} ns
 const rows = [];
 
 console.log(
-  `cyclic-lr benchmark — Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${THREADS} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick)' : ''}`,
+  `cyclic-lr benchmark — Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${THREADS} cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? ' (quick)' : ''}`,
 );
 console.log('ns per output value: median (min–max); ratios of medians from the same run\n');
 
@@ -84,7 +85,8 @@ console.log('ns per output value: median (min–max); ratios of medians from the
     quick ? 3 : 20,
   );
   console.log(
-    `kernel: ${bytes.length} bytes, compile + instantiate ${(r['compile+instantiate'].p50 * 1000).toFixed(0)} µs (median)\n`,
+    `kernel: ${bytes.length} bytes, ` +
+      `compile + instantiate ${(r['compile+instantiate'].p50 * 1000).toFixed(0)} µs (median)\n`,
   );
 }
 
@@ -161,8 +163,10 @@ for (const T of Ts)
         };
         rows.push(row);
         console.log(
-          `  ratios: warm/fill ${row.warmVsFill.toFixed(2)}×, cold/fill-cold ${row.coldVsFill.toFixed(2)}×, threads/fill-cold ${row.threadsVsFill.toFixed(2)}×;` +
-            ` JS loop is ${row.loopWarmVsWarm.toFixed(1)}× the warm kernel, ${row.loopColdVsCold.toFixed(1)}× the cold kernel, ${row.loopColdVsThreads.toFixed(1)}× the threads\n`,
+          `  ratios: warm/fill ${row.warmVsFill.toFixed(2)}×, cold/fill-cold ${row.coldVsFill.toFixed(2)}×, ` +
+            `threads/fill-cold ${row.threadsVsFill.toFixed(2)}×;` +
+            ` JS loop is ${row.loopWarmVsWarm.toFixed(1)}× the warm kernel, ` +
+            `${row.loopColdVsCold.toFixed(1)}× the cold kernel, ${row.loopColdVsThreads.toFixed(1)}× the threads\n`,
         );
       }
 
@@ -227,11 +231,13 @@ ts.sort(); print(ts[2] * 1e9)`;
     }
   }
   console.log(
-    `CyclicLR.step(), 16 groups, SGD-like groups: triangular ${r.triangular.toFixed(0)} ns/step, exp_range ${r.exp_range.toFixed(0)} ns/step`,
+    `CyclicLR.step(), 16 groups, SGD-like groups: triangular ${r.triangular.toFixed(0)} ns/step, ` +
+      `exp_range ${r.exp_range.toFixed(0)} ns/step`,
   );
   console.log(
     torch
-      ? `  PyTorch ${torch.toFixed(0)} ns/step (Debian python3-torch, same run): ${(torch / r.triangular).toFixed(0)}× (triangular)\n`
+      ? `  PyTorch ${torch.toFixed(0)} ns/step (Debian python3-torch, same run): ` +
+          `${(torch / r.triangular).toFixed(0)}× (triangular)\n`
       : '  PyTorch: not measured here (needs Debian python3-torch); the issue measured ~13 µs/step\n',
   );
   rows.push({ step: r, torch });
@@ -267,11 +273,13 @@ ts.sort(); print(ts[2] * 1e9)`;
 // results cost their bytes: a child process under ulimit -v 16G holds 1,000 results of 2 MiB at once
 {
   const count = quick ? 50 : 1000;
-  const src = `const { schedule } = await import('cyclic-lr');
+  const src =
+    `const { schedule } = await import('cyclic-lr');
 const keep = [];
 const t0 = performance.now();
 try {
-  for (let k = 0; k < ${count}; k++) keep.push(schedule({ baseLr: 0.001, maxLr: 0.1, cycleMomentum: false }, { start: k, length: 262144 }));
+  for (let k = 0; k < ${count}; k++) ` +
+    `keep.push(schedule({ baseLr: 0.001, maxLr: 0.1, cycleMomentum: false }, { start: k, length: 262144 }));
 } catch (e) { console.log(JSON.stringify({ held: keep.length, error: e.code + ': ' + e.message })); process.exit(0); }
 console.log(JSON.stringify({ held: keep.length, ms: performance.now() - t0, rss: process.memoryUsage().rss }));`;
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -289,7 +297,8 @@ console.log(JSON.stringify({ held: keep.length, ms: performance.now() - t0, rss:
   console.log(
     res.error
       ? `  failed: ${res.error}\n`
-      : `  in ${res.ms.toFixed(0)} ms (${((res.ms * 1e6) / (count * 262144)).toFixed(2)} ns per value), RSS ${(res.rss / 2 ** 20).toFixed(0)} MiB\n`,
+      : `  in ${res.ms.toFixed(0)} ms (${((res.ms * 1e6) / (count * 262144)).toFixed(2)} ns per value), ` +
+          `RSS ${(res.rss / 2 ** 20).toFixed(0)} MiB\n`,
   );
   rows.push({ ulimit: { held: res.held, count, error: res.error ?? null } });
 }
@@ -372,7 +381,8 @@ if (existsSync('/dev/shm') && existsSync('/usr/bin/dd')) {
   if (ul) {
     t(
       ul.held === ul.count && !ul.error,
-      `ulimit -v 16G: a process holds ${ul.count} results of 2 MiB at once — held ${ul.held}${ul.error ? ` (${ul.error})` : ''}`,
+      `ulimit -v 16G: a process holds ${ul.count} results of 2 MiB at once — ` +
+        `held ${ul.held}${ul.error ? ` (${ul.error})` : ''}`,
     );
   }
   const dd = rows.find((x) => x.cliVsDd)?.cliVsDd;
@@ -383,20 +393,24 @@ if (existsSync('/dev/shm') && existsSync('/usr/bin/dd')) {
   const torchStep = step.torch ?? 13000;
   t(
     torchStep / step.step.triangular >= 20,
-    `CyclicLR.step(), 16 groups: ≥ 20× faster than PyTorch (${(torchStep / 1000).toFixed(1)} µs${step.torch ? '' : ', not measured: the issue figure'}) — ${(torchStep / step.step.triangular).toFixed(0)}×`,
+    `CyclicLR.step(), 16 groups: ≥ 20× faster than PyTorch (${(torchStep / 1000).toFixed(1)} µs` +
+      `${step.torch ? '' : ', not measured: the issue figure'}) — ${(torchStep / step.step.triangular).toFixed(0)}×`,
   );
 }
 if (args.includes('--markdown')) {
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '—');
   const ns = (x, k) => f(x.ns[k], 2);
   console.log(
-    '\n| row | kernel cold | fill cold | cold / fill | JS loop cold | loop / kernel | warm (out) | fill warm | warm / fill | threads |',
+    '\n| row | kernel cold | fill cold | cold / fill | JS loop cold | loop / kernel | ' +
+      'warm (out) | fill warm | warm / fill | threads |',
   );
   console.log('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
   for (const x of rows.filter((y) => y.mode)) {
     const th = `kernel ${THREADS} threads cold`;
     console.log(
-      `| ${x.label} | ${ns(x, 'kernel cold')} | ${ns(x, 'fill cold')} | ${f(x.coldVsFill)}× | ${ns(x, 'plain JS loop cold')} | ${f(x.loopColdVsCold, 1)}× | ${ns(x, 'kernel warm (out)')} | ${ns(x, 'fill warm')} | ${f(x.warmVsFill)}× | ${ns(x, th)} |`,
+      `| ${x.label} | ${ns(x, 'kernel cold')} | ${ns(x, 'fill cold')} | ${f(x.coldVsFill)}× | ` +
+        `${ns(x, 'plain JS loop cold')} | ${f(x.loopColdVsCold, 1)}× | ${ns(x, 'kernel warm (out)')} | ` +
+        `${ns(x, 'fill warm')} | ${f(x.warmVsFill)}× | ${ns(x, th)} |`,
     );
   }
 }

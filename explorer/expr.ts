@@ -149,7 +149,8 @@ export function parse(src: string): Expr {
       if (tok.s === 'pi' || tok.s === 'e') return { k: 'const', name: tok.s };
       if (!Object.hasOwn(FUNCTIONS, tok.s)) {
         throw new ExprError(
-          `unknown name ${JSON.stringify(tok.s)} at ${tok.at + 1}: use x, pi, e or ${Object.keys(FUNCTIONS).join(', ')}`,
+          `unknown name ${JSON.stringify(tok.s)} at ${tok.at + 1}: ` +
+            `use x, pi, e or ${Object.keys(FUNCTIONS).join(', ')}`,
         );
       }
       expect('(');

@@ -22,7 +22,11 @@ export function floatHex(v: number): string {
   return `${sign}0x${exp === 0 ? 0 : 1}.${mant}p${e < 0 ? '-' : '+'}${Math.abs(e)}`;
 }
 
-/** the shortest decimal that reads back as the same float64 (JavaScript's and Python's repr) @throws never @example shortest(0.1) */
+/**
+ * the shortest decimal that reads back as the same float64 (JavaScript's and Python's repr)
+ * @throws never
+ * @example shortest(0.1)
+ */
 export function shortest(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }

@@ -312,7 +312,9 @@ function renderLegend(): void {
   const key = document.createElement('li');
   key.className = 'key';
   const momentum = state.configs.some((c) => c.show && c.cycle_momentum);
-  key.textContent = `solid: lr (left axis)${momentum ? ' · dashed: momentum (right axis)' : ''} · dotted verticals: cycle boundaries`;
+  key.textContent =
+    `solid: lr (left axis)${momentum ? ' · dashed: momentum (right axis)' : ''} · ` +
+    'dotted verticals: cycle boundaries';
   $('legend').replaceChildren(...items, key);
 }
 

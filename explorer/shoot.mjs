@@ -21,7 +21,8 @@ try {
   const redraws = () => page.evaluate(() => window.__explorer.redraws);
 
   await page.goto(
-    `${site.url}#base_lr=0.001,0.002,0.003,0.004&max_lr=0.1,0.08,0.06,0.04&step_size_up=2000&mode=triangular2&iterations=1000000`,
+    `${site.url}#base_lr=0.001,0.002,0.003,0.004&max_lr=0.1,0.08,0.06,0.04` +
+      '&step_size_up=2000&mode=triangular2&iterations=1000000',
   );
   await ready();
   const input = page.locator('#c1-base_lr');
@@ -39,7 +40,9 @@ try {
   }
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   console.log(
-    `1e6 iterations × 4 groups, edit → drawn: median ${median(ms).toFixed(1)} ms (min ${Math.min(...ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)}, n = ${ms.length}); of which worker compute median ${median(compute).toFixed(1)} ms`,
+    `1e6 iterations × 4 groups, edit → drawn: median ${median(ms).toFixed(1)} ms ` +
+      `(min ${Math.min(...ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)}, n = ${ms.length}); ` +
+      `of which worker compute median ${median(compute).toFixed(1)} ms`,
   );
 
   await page.goto('about:blank');

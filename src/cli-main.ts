@@ -257,7 +257,14 @@ function gridConfigs(req: Request): { labels: string[]; configs: Record<string, 
   for (const k of axisKeys) per *= req.axes[k].length;
   if (bases.length * per > MAX_GRID_CONFIGS)
     throw new UsageError(
-      `the grid has ${bases.length * per} configs (${[bases.length > 1 ? `${bases.length} listed` : '', ...axisKeys.map((k) => `${req.axes[k].length} ${OPTIONS.get(k)!.flag}`)].filter(Boolean).join(' × ')}); at most ${MAX_GRID_CONFIGS}: split it`,
+      `the grid has ${bases.length * per} configs (` +
+        [
+          bases.length > 1 ? `${bases.length} listed` : '',
+          ...axisKeys.map((k) => `${req.axes[k].length} ${OPTIONS.get(k)!.flag}`),
+        ]
+          .filter(Boolean)
+          .join(' × ') +
+        `); at most ${MAX_GRID_CONFIGS}: split it`,
     );
   const labels: string[] = [];
   const configs: Record<string, unknown>[] = [];

@@ -68,7 +68,8 @@ export function scheduleMany(configs: readonly CyclicLROptions[], window: Window
   if (bytes > MAX_MEMORY_BYTES) {
     throw new CyclicLRError(
       'ERR_WINDOW_TOO_LARGE',
-      `${configs.length} configs × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return`,
+      `${configs.length} configs × ${w.length} iterations need ${bytes} bytes of results, ` +
+        'more than the 4 GiB one call may return',
       'length',
     );
   }
@@ -99,7 +100,8 @@ export function scheduleMany(configs: readonly CyclicLROptions[], window: Window
  * @throws {CyclicLRError} ERR_INVALID_OPTION when an axis is not an option name or not a non-empty array.
  * @example
  * expandGrid({ baseLr: 0.001, stepSizeUp: 2000 }, { maxLr: [0.1, 1], mode: ['triangular', 'exp_range'] });
- * // labels: ['maxLr=0.1,mode=triangular', 'maxLr=0.1,mode=exp_range', 'maxLr=1,mode=triangular', 'maxLr=1,mode=exp_range']
+ * // labels: ['maxLr=0.1,mode=triangular', 'maxLr=0.1,mode=exp_range',
+ * //          'maxLr=1,mode=triangular', 'maxLr=1,mode=exp_range']
  */
 export function expandGrid(
   base: Partial<CyclicLROptions>,

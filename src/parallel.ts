@@ -149,7 +149,10 @@ const canThread = (): boolean =>
  * @param window schedule()'s window plus `threads` (default: the machine's parallelism); no `out`.
  * @throws {CyclicLRError} what schedule() throws; `ERR_INVALID_WINDOW` for a bad `threads`.
  * @example
- * const { lr } = await scheduleParallel({ baseLr: 0.001, maxLr: 0.1, mode: 'exp_range', gamma: 0.99999 }, { length: 1e8 });
+ * const { lr } = await scheduleParallel(
+ *   { baseLr: 0.001, maxLr: 0.1, mode: 'exp_range', gamma: 0.99999 },
+ *   { length: 1e8 },
+ * );
  */
 export async function scheduleParallel(
   options: CyclicLROptions,
@@ -188,7 +191,8 @@ export async function scheduleParallel(
   if (bytes > MAX_MEMORY_BYTES) {
     throw new CyclicLRError(
       'ERR_WINDOW_TOO_LARGE',
-      `${r.groups} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`,
+      `${r.groups} groups × ${w.length} iterations need ${bytes} bytes of results, ` +
+        'more than the 4 GiB one call may return: use shorter windows',
       'length',
     );
   }

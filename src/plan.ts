@@ -99,7 +99,8 @@ export function planWindow(r: Resolved, start: number, length: number, baseLrs: 
     if (!Number.isFinite(1 + t / r.totalSize)) {
       throw new CyclicLRError(
         'ERR_OVERFLOW',
-        `last_epoch / total_size overflows at t = ${t} (total_size ${show(r.totalSize)}): PyTorch cannot take math.floor of it`,
+        `last_epoch / total_size overflows at t = ${t} (total_size ${show(r.totalSize)}): ` +
+          'PyTorch cannot take math.floor of it',
         'stepSizeUp',
       );
     }

@@ -97,12 +97,14 @@ export function renderSvg(title: string, series: Series[], start: number, length
   const ym = axisOf('momentum');
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      'font-family="Helvetica, Arial, sans-serif" font-size="12">',
   );
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   const [head, ...sub] = title.split(' · ');
   out.push(
-    `<text class="title" x="${W / 2}" y="22" text-anchor="middle" font-size="${head.length > 95 ? 12 : 14}" font-weight="bold">${esc(head)}</text>`,
+    `<text class="title" x="${W / 2}" y="22" text-anchor="middle" font-size="${head.length > 95 ? 12 : 14}" ` +
+      `font-weight="bold">${esc(head)}</text>`,
   );
   if (sub.length)
     out.push(
@@ -117,7 +119,9 @@ export function renderSvg(title: string, series: Series[], start: number, length
   for (const t of xt) {
     const px = num(x(t));
     out.push(
-      `<line x1="${px}" y1="${m.top}" x2="${px}" y2="${H - m.bottom}" stroke="#eee"/><line x1="${px}" y1="${H - m.bottom}" x2="${px}" y2="${H - m.bottom + 5}" stroke="#333"/><text x="${px}" y="${H - m.bottom + 18}" text-anchor="middle">${fx(t)}</text>`,
+      `<line x1="${px}" y1="${m.top}" x2="${px}" y2="${H - m.bottom}" stroke="#eee"/>` +
+        `<line x1="${px}" y1="${H - m.bottom}" x2="${px}" y2="${H - m.bottom + 5}" stroke="#333"/>` +
+        `<text x="${px}" y="${H - m.bottom + 18}" text-anchor="middle">${fx(t)}</text>`,
     );
   }
   out.push(
@@ -138,12 +142,15 @@ export function renderSvg(title: string, series: Series[], start: number, length
       const py = num(y(t));
       if (side === 'left') out.push(`<line x1="${m.left}" y1="${py}" x2="${W - m.right}" y2="${py}" stroke="#eee"/>`);
       out.push(
-        `<line x1="${x0}" y1="${py}" x2="${x0 + 5 * d}" y2="${py}" stroke="#333"/><text x="${x0 + 8 * d}" y="${py}" dy="0.32em" text-anchor="${side === 'left' ? 'end' : 'start'}">${f(t)}</text>`,
+        `<line x1="${x0}" y1="${py}" x2="${x0 + 5 * d}" y2="${py}" stroke="#333"/>` +
+          `<text x="${x0 + 8 * d}" y="${py}" dy="0.32em" text-anchor="${side === 'left' ? 'end' : 'start'}">` +
+          `${f(t)}</text>`,
       );
     }
     const lx = side === 'left' ? 18 : W - 18;
     out.push(
-      `<text transform="translate(${lx},${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${name}</text></g>`,
+      `<text transform="translate(${lx},${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">` +
+        `${name}</text></g>`,
     );
   }
   // one band per series: upper edge forward, lower edge back
@@ -161,7 +168,8 @@ export function renderSvg(title: string, series: Series[], start: number, length
     const color = COLORS[k % COLORS.length];
     const dash = s.axis === 'momentum' ? ' stroke-dasharray="4 3" fill-opacity="0.15"' : ' fill-opacity="0.35"';
     out.push(
-      `<path class="series" data-series="${esc(s.label)}" d="M${pts.join('L')}L${low.reverse().join('L')}Z" fill="${color}" stroke="${color}" stroke-width="1.2"${dash}/>`,
+      `<path class="series" data-series="${esc(s.label)}" d="M${pts.join('L')}L${low.reverse().join('L')}Z" ` +
+        `fill="${color}" stroke="${color}" stroke-width="1.2"${dash}/>`,
     );
   });
   // legend: three columns under the plot
@@ -174,7 +182,8 @@ export function renderSvg(title: string, series: Series[], start: number, length
     const text = s.label.length > 44 ? `${s.label.slice(0, 43)}…` : s.label;
     const dash = s.axis === 'momentum' ? ' stroke-dasharray="4 3"' : '';
     out.push(
-      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${color}" stroke-width="3"${dash}/><text x="${lx + 24}" y="${ly}">${esc(text)}</text>`,
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${color}" stroke-width="3"${dash}/>` +
+        `<text x="${lx + 24}" y="${ly}">${esc(text)}</text>`,
     );
   });
   if (series.length > shown)
@@ -197,7 +206,8 @@ export function renderTerminal(env: Envelope, rows = 12, label = 'lr'): string {
   const w = Math.max(fmt(hi).length, fmt(lo).length, label.length);
   const lines = grid.map(
     (g, r) =>
-      `${(r === 0 ? fmt(hi) : r === rows - 1 ? fmt(lo) : r === Math.floor(rows / 2) ? label : '').padStart(w)} │${g.join('')}`,
+      `${(r === 0 ? fmt(hi) : r === rows - 1 ? fmt(lo) : r === Math.floor(rows / 2) ? label : '').padStart(w)} ` +
+      `│${g.join('')}`,
   );
   lines.push(`${''.padStart(w)} └${'─'.repeat(env.columns)}`);
   const a = String(env.start);

@@ -147,7 +147,10 @@ export function powPrepare(x: number, libm: Libm = DEFAULT_LIBM): PowBase {
   return { lhi, llo, lhiHi, lhiLo: lhi - lhiHi, isOne, gtOne, fastOk, fma };
 }
 
-/** pow(x, y) for the prepared x and any finite y ≠ 0: the exp half of pow_lut, glibc's bits (base.fma picks the build). */
+/**
+ * pow(x, y) for the prepared x and any finite y ≠ 0: the exp half of pow_lut, glibc's bits (base.fma picks the
+ * build).
+ */
 export function powFixed(base: PowBase, y: number): number {
   f64[0] = y;
   const iyHi = u32[HI];

@@ -108,7 +108,8 @@ function checkOut(out: ScheduleResult<Row>, plan: Plan, dtype: Dtype): void {
   if (!rowsOk(lr) || (plan.momentum ? !rowsOk(momentum) : momentum !== null)) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',
-      `out must be a ${dtype} result of ${plan.groups} groups × ${plan.length} iterations${plan.momentum ? ' with' : ' without'} momentum`,
+      `out must be a ${dtype} result of ${plan.groups} groups × ${plan.length} iterations` +
+        `${plan.momentum ? ' with' : ' without'} momentum`,
       'out',
     );
   }
@@ -128,7 +129,8 @@ export function checkChunk(plan: Plan, chunk: Chunk, lr: Row[], mom: Row[] | nul
         if (!Number.isFinite(row[i])) {
           throw new CyclicLRError(
             'ERR_OVERFLOW',
-            `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: |bound| + |max - base| * |scale| exceeds the ${f32 ? 'float32' : 'float64'} range`,
+            `${name} of group ${g} overflows to ${row[i]} at t = ${plan.start + i}: ` +
+              `|bound| + |max - base| * |scale| exceeds the ${f32 ? 'float32' : 'float64'} range`,
             name === 'lr' ? 'maxLr' : 'maxMomentum',
           );
         }
@@ -202,7 +204,8 @@ export function schedule(options: CyclicLROptions, window: Window): ScheduleResu
   if (bytes > MAX_MEMORY_BYTES) {
     throw new CyclicLRError(
       'ERR_WINDOW_TOO_LARGE',
-      `${G} groups × ${w.length} iterations need ${bytes} bytes of results, more than the 4 GiB one call may return: use shorter windows`,
+      `${G} groups × ${w.length} iterations need ${bytes} bytes of results, ` +
+        'more than the 4 GiB one call may return: use shorter windows',
       'length',
     );
   }

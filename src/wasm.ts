@@ -116,7 +116,8 @@ export function kernelModule(): WebAssembly.Module {
 const outOfMemory = (what: string, e: unknown): CyclicLRError =>
   new CyclicLRError(
     'ERR_OUT_OF_MEMORY',
-    `${what}: ${(e as Error)?.message ?? String(e)} (the process ran out of memory or of address space, e.g. under ulimit -v)`,
+    `${what}: ${(e as Error)?.message ?? String(e)} ` +
+      '(the process ran out of memory or of address space, e.g. under ulimit -v)',
   );
 
 /** The kernel of this thread: one instance on one memory for the process, grown as blocks need, never per result. */

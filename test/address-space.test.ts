@@ -9,7 +9,10 @@ const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 /** runs `body` (an async ES module body with `lib` = the package) in node under ulimit -v `kib`; its stdout JSON */
 function underUlimit(kib: number, body: string): Record<string, unknown> {
-  const src = `const lib = await import(${JSON.stringify(DIST)});\nconst out = {};\ntry {\n${body}\n} catch (e) {\n  out.error = { name: e?.constructor?.name, code: e?.code, message: String(e?.message) };\n}\nconsole.log(JSON.stringify(out));`;
+  const src =
+    `const lib = await import(${JSON.stringify(DIST)});\nconst out = {};\ntry {\n${body}\n} catch (e) {\n` +
+    '  out.error = { name: e?.constructor?.name, code: e?.code, message: String(e?.message) };\n}\n' +
+    'console.log(JSON.stringify(out));';
   const stdout = execFileSync('bash', ['-c', `ulimit -v ${kib} && exec node --input-type=module -e "$0"`, src], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -50,14 +53,18 @@ describe.skipIf(!existsSync('/bin/bash') || process.platform !== 'linux')('addre
     expect(r).toEqual({ parallel: true, many: true });
   });
 
-  it('under ulimit -v 8G (less than one WebAssembly memory reserves) the kernel fails typed: ERR_OUT_OF_MEMORY naming address space; the js backend still runs', () => {
-    const r = underUlimit(
-      8 * GiB,
-      `out.js = lib.schedule({ baseLr: 0.1, maxLr: 1 }, { length: 1000, backend: 'js' }).lr[0].length;
+  it(
+    'under ulimit -v 8G (less than one WebAssembly memory reserves) the kernel fails typed: ' +
+      'ERR_OUT_OF_MEMORY naming address space; the js backend still runs',
+    () => {
+      const r = underUlimit(
+        8 * GiB,
+        `out.js = lib.schedule({ baseLr: 0.1, maxLr: 1 }, { length: 1000, backend: 'js' }).lr[0].length;
       lib.schedule({ baseLr: 0.1, maxLr: 1 }, { length: 1000 });`,
-    );
-    expect(r.js).toBe(1000);
-    expect(r.error).toMatchObject({ name: 'CyclicLRError', code: 'ERR_OUT_OF_MEMORY' });
-    expect((r.error as { message: string }).message).toMatch(/address space/);
-  });
+      );
+      expect(r.js).toBe(1000);
+      expect(r.error).toMatchObject({ name: 'CyclicLRError', code: 'ERR_OUT_OF_MEMORY' });
+      expect((r.error as { message: string }).message).toMatch(/address space/);
+    },
+  );
 });

@@ -95,15 +95,18 @@ describe('bad requests are usage errors (exit 2, one line, a hint), refused befo
     expect(err).not.toMatch(/Maximum call stack/);
   });
 
-  it('a --config larger than the cap, or with a list longer than MAX_GROUPS, is refused like groups: 1e12', async () => {
-    const big = json('huge.json', `{"base_lr": [${'1,'.repeat(MAX_CONFIG_BYTES / 2)}1], "max_lr": 2}`);
-    expect(await main(['--config', big])).toBe(2);
-    expect(err).toMatch(/bytes; a config may be at most 33,554,432 bytes/);
-    err = '';
-    const long = json('long.json', `{"base_lr": [${'1,'.repeat(5_000_000)}1], "max_lr": 2}`);
-    expect(await main(['--config', long])).toBe(2);
-    expect(err).toMatch(/base_lr has 5000001 values; at most 4194304/);
-  });
+  it(
+    'a --config larger than the cap, or with a list longer than MAX_GROUPS, ' + 'is refused like groups: 1e12',
+    async () => {
+      const big = json('huge.json', `{"base_lr": [${'1,'.repeat(MAX_CONFIG_BYTES / 2)}1], "max_lr": 2}`);
+      expect(await main(['--config', big])).toBe(2);
+      expect(err).toMatch(/bytes; a config may be at most 33,554,432 bytes/);
+      err = '';
+      const long = json('long.json', `{"base_lr": [${'1,'.repeat(5_000_000)}1], "max_lr": 2}`);
+      expect(await main(['--config', long])).toBe(2);
+      expect(err).toMatch(/base_lr has 5000001 values; at most 4194304/);
+    },
+  );
 
   it.each([
     ['__proto__', '{"__proto__": {"x": 1}, "base_lr": 0.1, "max_lr": 1}'],
@@ -192,32 +195,35 @@ describe('outputs', () => {
     expect(JSON.parse(text.replace(/\0+$/, ''))).toMatchObject({ base_lr: [0.1, 0.2], step_size_up: 2000, start: 0 });
   });
 
-  it(".json's options are the resolved options (defaults filled in), and reproduce the run through --config", async () => {
-    expect(
-      await main([...S, '--mode', 'exp_range', '--gamma', '0.99', '--iterations', '20', '--out', at('r.json')]),
-    ).toBe(0);
-    const j = JSON.parse(readFileSync(at('r.json'), 'utf8'));
-    expect(j.options).toEqual({
-      base_lr: 0.1,
-      max_lr: 1,
-      step_size_up: 2000,
-      step_size_down: 2000,
-      mode: 'exp_range',
-      gamma: 0.99,
-      scale_mode: 'iterations',
-      cycle_momentum: true,
-      base_momentum: 0.8,
-      max_momentum: 0.9,
-      groups: 1,
-      libm: expect.stringMatching(/^(fma|nofma)$/),
-      start: 0,
-      iterations: 20,
-      dtype: 'float64',
-    });
-    json('again.json', j.options);
-    expect(await main(['--config', at('again.json'), '--out', at('r2.json'), '--quiet'])).toBe(0);
-    expect(JSON.parse(readFileSync(at('r2.json'), 'utf8')).lr).toEqual(j.lr);
-  });
+  it(
+    ".json's options are the resolved options (defaults filled in), " + 'and reproduce the run through --config',
+    async () => {
+      expect(
+        await main([...S, '--mode', 'exp_range', '--gamma', '0.99', '--iterations', '20', '--out', at('r.json')]),
+      ).toBe(0);
+      const j = JSON.parse(readFileSync(at('r.json'), 'utf8'));
+      expect(j.options).toEqual({
+        base_lr: 0.1,
+        max_lr: 1,
+        step_size_up: 2000,
+        step_size_down: 2000,
+        mode: 'exp_range',
+        gamma: 0.99,
+        scale_mode: 'iterations',
+        cycle_momentum: true,
+        base_momentum: 0.8,
+        max_momentum: 0.9,
+        groups: 1,
+        libm: expect.stringMatching(/^(fma|nofma)$/),
+        start: 0,
+        iterations: 20,
+        dtype: 'float64',
+      });
+      json('again.json', j.options);
+      expect(await main(['--config', at('again.json'), '--out', at('r2.json'), '--quiet'])).toBe(0);
+      expect(JSON.parse(readFileSync(at('r2.json'), 'utf8')).lr).toEqual(j.lr);
+    },
+  );
 
   it('--libm fma|nofma is passed to the library and recorded', async () => {
     for (const libm of ['fma', 'nofma']) {
@@ -246,18 +252,23 @@ describe('outputs', () => {
     }
   });
 
-  it('float32 CSV prints the shortest decimal that round-trips as float32 (0.001, not 0.0010000000474974513)', async () => {
-    expect(await main(['--base-lr', '0.001', '--max-lr', '0.1', '--iterations', '300', '--dtype', 'float32'])).toBe(0);
-    const lines = out.trim().split('\n');
-    expect(lines[1]).toBe('0,0.001,0.9');
-    const exp = schedule({ baseLr: 0.001, maxLr: 0.1 }, { length: 300, dtype: 'float32' });
-    lines.slice(1).forEach((l, i) => {
-      const v = l.split(',');
-      expect(Math.fround(Number(v[1]))).toBe(exp.lr[0][i]);
-      expect(v[1]).toBe(shortest(exp.lr[0][i], true));
-      expect(v[1].replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
-    });
-  });
+  it(
+    'float32 CSV prints the shortest decimal that round-trips as float32 ' + '(0.001, not 0.0010000000474974513)',
+    async () => {
+      expect(await main(['--base-lr', '0.001', '--max-lr', '0.1', '--iterations', '300', '--dtype', 'float32'])).toBe(
+        0,
+      );
+      const lines = out.trim().split('\n');
+      expect(lines[1]).toBe('0,0.001,0.9');
+      const exp = schedule({ baseLr: 0.001, maxLr: 0.1 }, { length: 300, dtype: 'float32' });
+      lines.slice(1).forEach((l, i) => {
+        const v = l.split(',');
+        expect(Math.fround(Number(v[1]))).toBe(exp.lr[0][i]);
+        expect(v[1]).toBe(shortest(exp.lr[0][i], true));
+        expect(v[1].replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(9);
+      });
+    },
+  );
 
   it.each([
     ['.csv', 'z.csv'],
@@ -316,12 +327,15 @@ describe('outputs', () => {
     expect(out).toContain(String(MAX_GRID_CONFIGS));
   });
 
-  it(`--help documents --threads: 0 = one per core, at most cores × 4 (${availableParallelism() * 4} here)`, async () => {
-    expect(await main(['--help'])).toBe(0);
-    expect(out).toMatch(/0 = one per core/);
-    expect(out).toContain(`cores × 4 (${availableParallelism() * 4})`);
-    expect(out).toMatch(/--libm/);
-  });
+  it(
+    `--help documents --threads: 0 = one per core, ` + `at most cores × 4 (${availableParallelism() * 4} here)`,
+    async () => {
+      expect(await main(['--help'])).toBe(0);
+      expect(out).toMatch(/0 = one per core/);
+      expect(out).toContain(`cores × 4 (${availableParallelism() * 4})`);
+      expect(out).toMatch(/--libm/);
+    },
+  );
 });
 
 describe('pipes', () => {
@@ -336,9 +350,12 @@ describe('pipes', () => {
   });
 
   it.skipIf(!hasNumpy)('--out - streams .npy to a pipe NumPy loads ([groups, iterations], bit for bit)', () => {
-    const py = `import numpy, sys, io; a = numpy.load(io.BytesIO(sys.stdin.buffer.read())); print(a.shape, a.dtype, repr(a[1, 4999]))`;
+    const py =
+      'import numpy, sys, io; a = numpy.load(io.BytesIO(sys.stdin.buffer.read())); ' +
+      'print(a.shape, a.dtype, repr(a[1, 4999]))';
     const r = sh(
-      `"${process.execPath}" "${CLI}" --base-lr 0.001,0.01 --max-lr 0.1 --iterations 5000 --chunk 777 --out - | ${PY} -c '${py}'`,
+      `"${process.execPath}" "${CLI}" --base-lr 0.001,0.01 --max-lr 0.1 --iterations 5000 --chunk 777 ` +
+        `--out - | ${PY} -c '${py}'`,
     );
     expect(r.stderr).toBe('');
     const exp = schedule({ baseLr: [0.001, 0.01], maxLr: 0.1 }, { length: 5000 }).lr[1][4999];

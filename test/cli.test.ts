@@ -44,37 +44,40 @@ function sameBits(got: ArrayLike<number>, exp: ArrayLike<number>, what: string):
 }
 
 describe('cyclic-lr writes what schedule() computes', () => {
-  it('.npy lr [groups, iterations] and --momentum-out, streamed in chunks, equal the in-memory result bit for bit', () => {
-    const dir = tmp();
-    const r = run(
-      [
-        ...flags,
-        '--start',
-        '5',
-        '--iterations',
-        '5500',
-        '--chunk',
-        '1000',
-        '--out',
-        'lr.npy',
-        '--momentum-out',
-        'm.npy',
-        '--quiet',
-      ],
-      dir,
-    );
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const exp = schedule(opts, { start: 5, length: 5500 });
-    const lr = readNpy(readFileSync(path.join(dir, 'lr.npy')));
-    expect(lr.descr).toBe('<f8');
-    expect(lr.shape).toEqual([2, 5500]);
-    sameBits(lr.data.subarray(0, 5500), exp.lr[0], 'lr[0]');
-    sameBits(lr.data.subarray(5500), exp.lr[1], 'lr[1]');
-    const m = readNpy(readFileSync(path.join(dir, 'm.npy')));
-    sameBits(m.data.subarray(5500), exp.momentum![1], 'momentum[1]');
-    expect(readdirSync(dir).sort()).toEqual(['lr.npy', 'm.npy']);
-  });
+  it(
+    '.npy lr [groups, iterations] and --momentum-out, streamed in chunks, ' + 'equal the in-memory result bit for bit',
+    () => {
+      const dir = tmp();
+      const r = run(
+        [
+          ...flags,
+          '--start',
+          '5',
+          '--iterations',
+          '5500',
+          '--chunk',
+          '1000',
+          '--out',
+          'lr.npy',
+          '--momentum-out',
+          'm.npy',
+          '--quiet',
+        ],
+        dir,
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const exp = schedule(opts, { start: 5, length: 5500 });
+      const lr = readNpy(readFileSync(path.join(dir, 'lr.npy')));
+      expect(lr.descr).toBe('<f8');
+      expect(lr.shape).toEqual([2, 5500]);
+      sameBits(lr.data.subarray(0, 5500), exp.lr[0], 'lr[0]');
+      sameBits(lr.data.subarray(5500), exp.lr[1], 'lr[1]');
+      const m = readNpy(readFileSync(path.join(dir, 'm.npy')));
+      sameBits(m.data.subarray(5500), exp.momentum![1], 'momentum[1]');
+      expect(readdirSync(dir).sort()).toEqual(['lr.npy', 'm.npy']);
+    },
+  );
 
   it('--dtype float32 writes <f4, each value Math.fround of the float64', () => {
     const dir = tmp();
@@ -272,7 +275,8 @@ describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1
       'bash',
       [
         '-c',
-        `ulimit -f 64; exec "${process.execPath}" "${CLI}" --base-lr 0.1 --max-lr 1 --iterations 1e6 --out big.npy --quiet`,
+        `ulimit -f 64; exec "${process.execPath}" "${CLI}" ` +
+          '--base-lr 0.1 --max-lr 1 --iterations 1e6 --out big.npy --quiet',
       ],
       { cwd: dir, encoding: 'utf8' },
     );
@@ -363,7 +367,8 @@ describe.skipIf(!hasNumpy)('NumPy reads the outputs as they are, equal to the Py
         dir,
       ).code,
     ).toBe(0);
-    const py = `
+    const py =
+      `
 import json, numpy as np
 g = {r['id']: r for r in json.load(open(${JSON.stringify(golden)}))['results']}
 lrs = np.array(g['pub_groups_lists']['lrs']).T; mom = np.array(g['pub_groups_lists']['momentums']).T
@@ -376,7 +381,8 @@ assert np.array_equal(c[:, 1:4].T.view(np.uint64), lrs.view(np.uint64)), 'csv lr
 assert np.array_equal(c[:, 4:7].T.view(np.uint64), mom.view(np.uint64)), 'csv momentum'
 z = np.load('g.npz')
 t2 = np.array(g['pub_tri2_basic']['lrs']).T[0]
-assert z['lr'].shape == (2, 1, 40) and list(z['labels']) == ['mode=triangular2', 'mode=triangular'], (z['lr'].shape, list(z['labels']))
+assert z['lr'].shape == (2, 1, 40) and list(z['labels']) == ['mode=triangular2', 'mode=triangular'], ` +
+      `(z['lr'].shape, list(z['labels']))
 assert np.array_equal(z['lr'][0, 0].view(np.uint64), t2.view(np.uint64)), 'npz triangular2'
 print('numpy: all equal')`;
     const r = spawnSync(PY, ['-c', py], { cwd: dir, encoding: 'utf8' });

@@ -13,7 +13,8 @@ const DENSE_ERRORS: Record<string, CyclicLRErrorCode> = {
   test_cycle_lr_invalid_mode: 'ERR_INVALID_OPTION',
   pub_bogus_scale_mode: 'ERR_INVALID_OPTION', // scaleMode 'bogus' (PyTorch: silently 'iterations')
   pub_list_mismatch: 'ERR_INVALID_OPTION', // 3 base lrs for 2 groups (PyTorch: ValueError)
-  pub_list_mismatch_ignored: 'ERR_INVALID_OPTION', // momentum list of 1 for 2 groups, cycleMomentum false (PyTorch: ignored)
+  // momentum list of 1 for 2 groups, cycleMomentum false (PyTorch: ignored)
+  pub_list_mismatch_ignored: 'ERR_INVALID_OPTION',
   pub_step_up_zero: 'ERR_INVALID_OPTION', // PyTorch: ZeroDivisionError
   pub_total_size_zero: 'ERR_INVALID_OPTION', // up 4, down -4 (PyTorch: ZeroDivisionError)
   pub_negative_step: 'ERR_INVALID_OPTION', // up -4 (PyTorch: mirrored values)

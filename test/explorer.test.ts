@@ -283,42 +283,45 @@ describe.skipIf(!can)('the built page in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('open a hash, press Download .csv and Download .npy: the files are schedule() of that config, bit for bit', async () => {
-    const hash =
-      '#base_lr=0.001,0.01&max_lr=0.1,0.05&step_size_up=200&step_size_down=50&mode=exp_range&gamma=0.9995' +
-      '&base_momentum=0.85&iterations=3000&start=17';
-    await open(hash);
-    const options = {
-      baseLr: [0.001, 0.01],
-      maxLr: [0.1, 0.05],
-      stepSizeUp: 200,
-      stepSizeDown: 50,
-      mode: 'exp_range' as const,
-      gamma: 0.9995,
-      baseMomentum: 0.85,
-    };
-    const want = schedule(options, { start: 17, length: 3000 });
-    const csv = (await download('Download .csv')).toString('utf8');
-    expect(csv).toBe(csvHeader(2, true) + [...csvLines(17, want.lr, want.momentum)].join(''));
-    const lines = csv.trimEnd().split('\n');
-    expect(lines[0]).toBe('iteration,lr_0,lr_1,momentum_0,momentum_1');
-    expect(lines).toHaveLength(3001);
-    lines.slice(1).forEach((line, i) => {
-      const cells = line.split(',').map(Number);
-      expect(cells[0]).toBe(17 + i);
-      const rows = [...want.lr, ...want.momentum!];
-      rows.forEach((row, j) => expect(Object.is(cells[1 + j], row[i])).toBe(true));
-    });
-    const npy = readNpy(await download('Download .npy'));
-    expect(npy.descr).toBe('<f8');
-    expect(npy.shape).toEqual([2, 3000]);
-    const flat = new Float64Array([...want.lr[0], ...want.lr[1]]);
-    expect(Buffer.from(npy.data.buffer).equals(Buffer.from(flat.buffer))).toBe(true);
-    const svg = (await download('Download .svg')).toString('utf8');
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(svg.match(/class="series"/g)).toHaveLength(4);
-    expect(errors).toEqual([]);
-  });
+  it(
+    'open a hash, press Download .csv and Download .npy: ' + 'the files are schedule() of that config, bit for bit',
+    async () => {
+      const hash =
+        '#base_lr=0.001,0.01&max_lr=0.1,0.05&step_size_up=200&step_size_down=50&mode=exp_range&gamma=0.9995' +
+        '&base_momentum=0.85&iterations=3000&start=17';
+      await open(hash);
+      const options = {
+        baseLr: [0.001, 0.01],
+        maxLr: [0.1, 0.05],
+        stepSizeUp: 200,
+        stepSizeDown: 50,
+        mode: 'exp_range' as const,
+        gamma: 0.9995,
+        baseMomentum: 0.85,
+      };
+      const want = schedule(options, { start: 17, length: 3000 });
+      const csv = (await download('Download .csv')).toString('utf8');
+      expect(csv).toBe(csvHeader(2, true) + [...csvLines(17, want.lr, want.momentum)].join(''));
+      const lines = csv.trimEnd().split('\n');
+      expect(lines[0]).toBe('iteration,lr_0,lr_1,momentum_0,momentum_1');
+      expect(lines).toHaveLength(3001);
+      lines.slice(1).forEach((line, i) => {
+        const cells = line.split(',').map(Number);
+        expect(cells[0]).toBe(17 + i);
+        const rows = [...want.lr, ...want.momentum!];
+        rows.forEach((row, j) => expect(Object.is(cells[1 + j], row[i])).toBe(true));
+      });
+      const npy = readNpy(await download('Download .npy'));
+      expect(npy.descr).toBe('<f8');
+      expect(npy.shape).toEqual([2, 3000]);
+      const flat = new Float64Array([...want.lr[0], ...want.lr[1]]);
+      expect(Buffer.from(npy.data.buffer).equals(Buffer.from(flat.buffer))).toBe(true);
+      const svg = (await download('Download .svg')).toString('utf8');
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg.match(/class="series"/g)).toHaveLength(4);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('edit base_lr: the hash changes and the chart redraws; reload: the same view', async () => {
     await open('#base_lr=0.001&max_lr=0.1&mode=triangular2&iterations=100000&2.mode=exp_range&2.gamma=0.99997');

@@ -31,7 +31,8 @@ describe('memory stays bounded', () => {
     for (let k = 0; k < 100_000; k++) {
       const r = call(k);
       if (r.lr[0].length) sum += r.lr[0][0];
-      if (k % 500 === 0) sum += schedule({ baseLr: 0.1, maxLr: 1, groups: 2 }, { length: 150_000 }).lr[1][7]; // 2.4 MB, own memory
+      // 2.4 MB, own memory
+      if (k % 500 === 0) sum += schedule({ baseLr: 0.1, maxLr: 1, groups: 2 }, { length: 150_000 }).lr[1][7];
     }
     gc?.();
     const grown = rssMiB() - before;
@@ -56,7 +57,8 @@ describe('memory stays bounded', () => {
     expect(grown).toBeLessThan(64);
   });
 
-  it('2,000 awaited scheduleParallel() calls of 262,144 values (2 MiB each, dropped) grow RSS by < 256 MiB', async () => {
+  it('2,000 awaited scheduleParallel() calls of 262,144 values (2 MiB each, dropped) ' +
+    'grow RSS by < 256 MiB', async () => {
     const o = { baseLr: 0.001, maxLr: 0.1, cycleMomentum: false };
     for (let k = 0; k < 20; k++) await scheduleParallel(o, { start: k, length: 262_144, threads: 2 });
     gc?.();

@@ -393,37 +393,41 @@ describe('the writer in detail (each line a contract: mutation testing kills wha
     f.abort();
   });
 
-  it('rename() without sync() still fsyncs first; the folder fd is closed; ENOTSUP, EISDIR, EPERM there are ignored', () => {
-    for (const code of ['ENOTSUP', 'EISDIR', 'EPERM', 'EINVAL']) {
-      const dir = tmp();
-      const events: string[] = [];
-      let dirFd = -1;
-      const f = new OutputFile(
-        checkTarget(path.join(dir, 'a')),
-        io({
-          openSync: ((p: string, fl: string, m?: number) => {
-            const fd = fs.openSync(p, fl, m);
-            if (p === dir) dirFd = fd;
-            return fd;
-          }) as Io['openSync'],
-          fsyncSync: ((fd: number) => {
-            events.push(fd === dirFd ? 'fsync dir' : 'fsync file');
-            if (fd === dirFd) throw errno(code);
-          }) as Io['fsyncSync'],
-          closeSync: ((fd: number) => {
-            events.push(fd === dirFd ? 'close dir' : 'close file');
-            fs.closeSync(fd);
-          }) as Io['closeSync'],
-        }),
-        true,
-      );
-      f.append('x');
-      f.rename();
-      expect(events).toEqual(['fsync file', 'close file', 'fsync dir', 'close dir']);
-      f.abort(); // after the rename: nothing to remove, the file stays
-      expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('x');
-    }
-  });
+  it(
+    'rename() without sync() still fsyncs first; the folder fd is closed; ' +
+      'ENOTSUP, EISDIR, EPERM there are ignored',
+    () => {
+      for (const code of ['ENOTSUP', 'EISDIR', 'EPERM', 'EINVAL']) {
+        const dir = tmp();
+        const events: string[] = [];
+        let dirFd = -1;
+        const f = new OutputFile(
+          checkTarget(path.join(dir, 'a')),
+          io({
+            openSync: ((p: string, fl: string, m?: number) => {
+              const fd = fs.openSync(p, fl, m);
+              if (p === dir) dirFd = fd;
+              return fd;
+            }) as Io['openSync'],
+            fsyncSync: ((fd: number) => {
+              events.push(fd === dirFd ? 'fsync dir' : 'fsync file');
+              if (fd === dirFd) throw errno(code);
+            }) as Io['fsyncSync'],
+            closeSync: ((fd: number) => {
+              events.push(fd === dirFd ? 'close dir' : 'close file');
+              fs.closeSync(fd);
+            }) as Io['closeSync'],
+          }),
+          true,
+        );
+        f.append('x');
+        f.rename();
+        expect(events).toEqual(['fsync file', 'close file', 'fsync dir', 'close dir']);
+        f.abort(); // after the rename: nothing to remove, the file stays
+        expect(readFileSync(path.join(dir, 'a'), 'utf8')).toBe('x');
+      }
+    },
+  );
 
   it('abort() of a synced file does not close it twice; the durable default follows CYCLIC_LR_FSYNC', () => {
     const dir = tmp();
@@ -534,43 +538,46 @@ describe('the writer in detail (each line a contract: mutation testing kills wha
     expect(checkTarget(path.join(dir, 'new')).existing).toBe(null);
   });
 
-  it('checkTarget: the folder missing, not a folder, or unreadable; lstat failing; the name at and past the limit', () => {
-    const dir = tmp();
-    const msg = (p: string, o?: Io) => (thrown(() => checkTarget(p, o)) as Error).message;
-    expect(msg(`${dir}/no/x`)).toBe(`cannot write ${dir}/no/x: the folder ${dir}/no does not exist (ENOENT)`);
-    writeFileSync(path.join(dir, 'f'), '');
-    const stf = io({
-      lstatSync: (() => {
-        throw errno('ENOENT');
-      }) as never,
-    });
-    expect(msg(`${dir}/f/x`, stf)).toBe(`cannot write ${dir}/f/x: ${dir}/f is not a folder (ENOTDIR)`);
-    const acc = io({
-      statSync: ((p: string) => {
-        if (p === dir) throw errno('EACCES');
-        return fs.statSync(p);
-      }) as never,
-    });
-    expect(msg(`${dir}/x`, acc)).toBe(`cannot write ${dir}/x: the folder ${dir}: permission denied (EACCES)`);
-    const odd = io({
-      statSync: ((p: string) => {
-        if (p === dir) throw errno('EODD');
-        return fs.statSync(p);
-      }) as never,
-    });
-    expect(msg(`${dir}/x`, odd)).toBe(`cannot write ${dir}/x: the folder ${dir}: EODD (EODD)`);
-    const ls = io({
-      lstatSync: (() => {
-        throw errno('EACCES');
-      }) as never,
-    });
-    expect(msg(`${dir}/x`, ls)).toBe(`cannot write ${dir}/x: permission denied (EACCES)`);
-    const suffix = `.${''}.${4194304}.xxxxxx.tmp`.length;
-    expect(() => checkTarget(`${dir}/${'a'.repeat(255 - suffix)}`)).not.toThrow();
-    expect(msg(`${dir}/${'a'.repeat(256 - suffix)}`)).toMatch(
-      /: the name is \d+ bytes; with the temporary suffix it passes 255 \(ENAMETOOLONG\)$/,
-    );
-  });
+  it(
+    'checkTarget: the folder missing, not a folder, or unreadable; lstat failing; ' + 'the name at and past the limit',
+    () => {
+      const dir = tmp();
+      const msg = (p: string, o?: Io) => (thrown(() => checkTarget(p, o)) as Error).message;
+      expect(msg(`${dir}/no/x`)).toBe(`cannot write ${dir}/no/x: the folder ${dir}/no does not exist (ENOENT)`);
+      writeFileSync(path.join(dir, 'f'), '');
+      const stf = io({
+        lstatSync: (() => {
+          throw errno('ENOENT');
+        }) as never,
+      });
+      expect(msg(`${dir}/f/x`, stf)).toBe(`cannot write ${dir}/f/x: ${dir}/f is not a folder (ENOTDIR)`);
+      const acc = io({
+        statSync: ((p: string) => {
+          if (p === dir) throw errno('EACCES');
+          return fs.statSync(p);
+        }) as never,
+      });
+      expect(msg(`${dir}/x`, acc)).toBe(`cannot write ${dir}/x: the folder ${dir}: permission denied (EACCES)`);
+      const odd = io({
+        statSync: ((p: string) => {
+          if (p === dir) throw errno('EODD');
+          return fs.statSync(p);
+        }) as never,
+      });
+      expect(msg(`${dir}/x`, odd)).toBe(`cannot write ${dir}/x: the folder ${dir}: EODD (EODD)`);
+      const ls = io({
+        lstatSync: (() => {
+          throw errno('EACCES');
+        }) as never,
+      });
+      expect(msg(`${dir}/x`, ls)).toBe(`cannot write ${dir}/x: permission denied (EACCES)`);
+      const suffix = `.${''}.${4194304}.xxxxxx.tmp`.length;
+      expect(() => checkTarget(`${dir}/${'a'.repeat(255 - suffix)}`)).not.toThrow();
+      expect(msg(`${dir}/${'a'.repeat(256 - suffix)}`)).toMatch(
+        /: the name is \d+ bytes; with the temporary suffix it passes 255 \(ENAMETOOLONG\)$/,
+      );
+    },
+  );
 
   it('checkSpace: exactly the free space fits; file systems are counted apart', () => {
     const dir = tmp();

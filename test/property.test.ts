@@ -42,47 +42,50 @@ describe('backend wasm ≡ backend js, bit for bit', () => {
     );
   });
 
-  it("on long windows of whole cycle lengths (the kernel's cycle-shape tables), across powers of two of the cycle", () => {
-    const arb = fc.record({
-      up: fc.integer({ min: 1, max: 400 }),
-      down: fc.integer({ min: 0, max: 400 }),
-      mode: fc.constantFrom('triangular', 'triangular2', 'exp_range'),
-      custom: fc.constantFrom(null, 'cycle', 'iterations'),
-      k: fc.integer({ min: 0, max: 52 }),
-      dc: fc.integer({ min: -3, max: 3 }),
-      r: fc.double({ min: 0, max: 1, noNaN: true }),
-      extra: fc.integer({ min: 0, max: 3000 }),
-      groups: fc.integer({ min: 1, max: 3 }),
-      unit: fc.boolean(), // baseLr 0, maxLr 1: lr is scale_factor itself, every bit of it visible
-    });
-    fc.assert(
-      fc.property(arb, (a) => {
-        const total = a.up + a.down;
-        const length = 4 * Math.ceil(1024 / total) * total + a.extra;
-        const c = Math.max(0, Math.min(2 ** a.k + a.dc, Math.floor((2 ** 53 - 1 - length) / total) - 1));
-        const start = c * total + Math.floor(a.r * total);
-        const options = {
-          baseLr: a.unit ? 0 : 0.001,
-          maxLr: a.unit ? 1 : 0.006,
-          stepSizeUp: a.up,
-          stepSizeDown: a.down,
-          mode: a.mode,
-          gamma: 0.9999,
-          groups: a.groups,
-          scaleFn: a.custom ? (x: number) => 1 / (1 + (x % 7)) : null,
-          scaleMode: a.custom ?? 'cycle',
-        } as any;
-        const w = outcome(() => schedule(options, { start, length }));
-        const j = outcome(() => schedule(options, { start, length, backend: 'js' }));
-        expect(w.ok).toBe(j.ok);
-        if (w.ok && j.ok) {
-          const diff = sameBits(w.value, j.value);
-          if (diff) expect.fail(`start ${start} total ${total}: ${diff}`);
-        }
-      }),
-      { numRuns: Math.max(50, Math.floor(RUNS / 8)), seed: SEED },
-    );
-  });
+  it(
+    "on long windows of whole cycle lengths (the kernel's cycle-shape tables), " + 'across powers of two of the cycle',
+    () => {
+      const arb = fc.record({
+        up: fc.integer({ min: 1, max: 400 }),
+        down: fc.integer({ min: 0, max: 400 }),
+        mode: fc.constantFrom('triangular', 'triangular2', 'exp_range'),
+        custom: fc.constantFrom(null, 'cycle', 'iterations'),
+        k: fc.integer({ min: 0, max: 52 }),
+        dc: fc.integer({ min: -3, max: 3 }),
+        r: fc.double({ min: 0, max: 1, noNaN: true }),
+        extra: fc.integer({ min: 0, max: 3000 }),
+        groups: fc.integer({ min: 1, max: 3 }),
+        unit: fc.boolean(), // baseLr 0, maxLr 1: lr is scale_factor itself, every bit of it visible
+      });
+      fc.assert(
+        fc.property(arb, (a) => {
+          const total = a.up + a.down;
+          const length = 4 * Math.ceil(1024 / total) * total + a.extra;
+          const c = Math.max(0, Math.min(2 ** a.k + a.dc, Math.floor((2 ** 53 - 1 - length) / total) - 1));
+          const start = c * total + Math.floor(a.r * total);
+          const options = {
+            baseLr: a.unit ? 0 : 0.001,
+            maxLr: a.unit ? 1 : 0.006,
+            stepSizeUp: a.up,
+            stepSizeDown: a.down,
+            mode: a.mode,
+            gamma: 0.9999,
+            groups: a.groups,
+            scaleFn: a.custom ? (x: number) => 1 / (1 + (x % 7)) : null,
+            scaleMode: a.custom ?? 'cycle',
+          } as any;
+          const w = outcome(() => schedule(options, { start, length }));
+          const j = outcome(() => schedule(options, { start, length, backend: 'js' }));
+          expect(w.ok).toBe(j.ok);
+          if (w.ok && j.ok) {
+            const diff = sameBits(w.value, j.value);
+            if (diff) expect.fail(`start ${start} total ${total}: ${diff}`);
+          }
+        }),
+        { numRuns: Math.max(50, Math.floor(RUNS / 8)), seed: SEED },
+      );
+    },
+  );
 
   it('a window split in two equals the whole window (chunk and block boundaries, offsets)', () => {
     fc.assert(

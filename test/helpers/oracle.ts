@@ -144,7 +144,10 @@ export function makeOptimizer(spec: any, G: number): { paramGroups: Record<strin
   return { paramGroups };
 }
 
-/** The schedulers the oracle constructs, in order: A (resume's first scheduler), S (load_state's source), B (recorded) */
+/**
+ * The schedulers the oracle constructs, in order: A (resume's first scheduler), S (load_state's source),
+ * B (recorded)
+ */
 export function constructions(c: Case): { who: 'A' | 'S' | 'B'; kw: Record<string, any>; fn: string | null }[] {
   const kw = dec<Record<string, any>>(c.kwargs);
   const seq: { who: 'A' | 'S' | 'B'; kw: Record<string, any>; fn: string | null }[] = [];
