@@ -158,7 +158,9 @@ export class CyclicLR {
         const ok = useBeta1 ? betasOf(grp, g) !== null : has(grp, 'momentum', g);
         if (!ok) {
           throw optErr(
-            `paramGroups[${g}] must have ${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'} when cycleMomentum is true`,
+            `paramGroups[${g}] must have ` +
+              `${useBeta1 ? 'betas (like paramGroups[0])' : 'momentum (or betas, for Adam-like optimizers)'}` +
+              ' when cycleMomentum is true',
             'cycleMomentum',
           );
         }
@@ -296,7 +298,8 @@ export class CyclicLR {
    * exp_range `gamma ** x`), as PyTorch's `scheduler.scale_fn(x)`.
    * @throws {CyclicLRError} `ERR_SCALE_FN` / `ERR_OVERFLOW` when the value is not a finite number.
    * @example
-   * new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 1, mode: 'exp_range', gamma: 0.9 }).scaleFn(4); // 0.6561, glibc's pow
+   * // 0.6561, glibc's pow:
+   * new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 1, mode: 'exp_range', gamma: 0.9 }).scaleFn(4);
    */
   scaleFn(x: number): number {
     if (this.#custom) return callScaleFn(this.#custom, x);

@@ -167,220 +167,223 @@ function finiteResult(r: { lr: ArrayLike<number>[]; momentum: ArrayLike<number>[
   }
 }
 
-describe(`fuzzed input (${RUNS} per entry point, seed ${SEED}): a valid result or a CyclicLRError with a documented code`, () => {
-  it('schedule(options, window)', () => {
-    fc.assert(
-      fc.property(optionsArb, windowArb, (o, w) => {
-        const r = guarded('schedule', () => schedule(o as any, w as any));
-        if (r) finiteResult(r);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-
-  it('new CyclicLR(optimizer, options)', () => {
-    const optimizerArb = fc.oneof(
-      fc.record({
-        paramGroups: fc.array(fc.record({ lr: fc.double(), momentum: fc.double({ min: 0, max: 1, noNaN: true }) }), {
-          minLength: 1,
-          maxLength: 4,
-        }),
-      }),
-      fc.record({
-        paramGroups: fc.array(
-          fc.record({ lr: fc.double(), betas: fc.constant([0.9, 0.999]), initialLr: fc.double() }),
-          { minLength: 1, maxLength: 4 },
-        ),
-      }),
-      fc.record({ paramGroups: weird }),
-      weird,
-    );
-    fc.assert(
-      fc.property(
-        optimizerArb,
-        optionsArb,
-        fc.option(fc.oneof(fc.integer({ min: -3, max: 50 }), weird), { nil: undefined }),
-        (opt, o, lastEpoch) => {
-          if (o && typeof o === 'object' && lastEpoch !== undefined)
-            (o as Record<string, unknown>).lastEpoch = lastEpoch;
-          const s = guarded('CyclicLR constructor', () => new CyclicLR(opt as any, o as any));
-          if (s) expect(s.getLastLr().every(Number.isFinite)).toBe(true);
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-
-  it('scheduler.step(epoch)', () => {
-    const mk = (mode: Mode, gamma: number) =>
-      new CyclicLR(
-        {
-          paramGroups: [
-            { lr: 1, momentum: 0.9 },
-            { lr: 1, momentum: 0.9 },
-          ],
-        },
-        { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 5, mode, gamma },
-      );
-    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-    fc.assert(
-      fc.property(
-        fc.constantFrom('triangular', 'triangular2', 'exp_range'),
-        fc.constantFrom(0.9, -0.5, 1.5, 0),
-        fc.array(
-          fc.option(fc.oneof(fc.integer({ min: -3000, max: 3000 }), fc.double({ min: -1e4, max: 1e4 }), weird), {
-            nil: undefined,
-          }),
-          { maxLength: 6 },
-        ),
-        (mode, gamma, epochs) => {
-          const s = mk(mode, gamma);
-          for (const e of epochs) {
-            const before = s.getLastLr();
-            if (guarded('step(epoch)', () => s.step(e as any)) === undefined && counts['step(epoch)'].ok === 0)
-              void before;
-            expect(s.getLastLr().every(Number.isFinite)).toBe(true);
-          }
-        },
-      ),
-      { numRuns: RUNS, seed: SEED },
-    );
-    warn.mockRestore();
-  });
-
-  it('scheduler.loadStateDict(state), and a refused state changes nothing', () => {
-    const base = () => {
-      const s = new CyclicLR(
-        {
-          paramGroups: [
-            { lr: 1, momentum: 0.9 },
-            { lr: 1, momentum: 0.9 },
-          ],
-        },
-        { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 5 },
-      );
-      s.step();
-      s.step();
-      return s;
-    };
-    const good = JSON.parse(JSON.stringify(base().stateDict()));
-    const stateArb = fc.oneof(
-      weird,
-      fc.dictionary(fc.constantFrom(...Object.keys(good)), weird).map((d) => ({ ...good, ...d })),
-      fc.constantFrom(...Object.keys(good)).map((k) => {
-        const st = { ...good };
-        delete st[k];
-        return st;
-      }),
-    );
-    fc.assert(
-      fc.property(stateArb, (st) => {
-        const s = base();
-        const before = JSON.stringify(s.stateDict());
-        const ok = guarded('loadStateDict', () => {
-          s.loadStateDict(st);
-          return true;
-        });
-        if (!ok) expect(JSON.stringify(s.stateDict())).toBe(before);
-        else {
-          guarded('step after loadStateDict', () => s.step());
-          expect(s.getLastLr().every(Number.isFinite)).toBe(true);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
-
-  it("the CLI's argument handling: exit 0 or 2, one line, never a stack trace", async () => {
-    process.env.CYCLIC_LR_FSYNC = '0'; // 10k runs: skip the writer's fsyncs (17 ms each here), not its checks
-    const dir = mkdtempSync(path.join(tmpdir(), 'cyclic-lr-fuzz-'));
-    const out: string[] = [];
-    const w1 = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => {
-      out.push(String(s));
-      return true;
-    });
-    const w2 = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => {
-      out.push(String(s));
-      return true;
-    });
-    const FLAGS = [
-      '--base-lr',
-      '--max-lr',
-      '--step-size-up',
-      '--step-size-down',
-      '--mode',
-      '--gamma',
-      '--scale-mode',
-      '--cycle-momentum',
-      '--no-cycle-momentum',
-      '--base-momentum',
-      '--max-momentum',
-      '--groups',
-      '--start',
-      '--dtype',
-      '--threads',
-      '--plot',
-      '--config',
-      '--bogus',
-      'grid',
-      '-x',
-      '--',
-    ];
-    const VALUES = [
-      '0',
-      '-1',
-      '1e6',
-      'NaN',
-      'Infinity',
-      'abc',
-      '',
-      '0.1,0.2',
-      '0.1,,',
-      'triangular2',
-      'exp_range',
-      'float32',
-      'int8',
-      '2.5',
-      ',',
-      '1e400',
-      path.join(dir, 'x.svg'),
-      path.join(dir, 'no.json'),
-    ];
-    const argvArb = fc.array(
-      fc.oneof(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES), fc.string({ maxLength: 6 })),
-      { maxLength: 8 },
-    );
-    try {
-      await fc.assert(
-        fc.asyncProperty(argvArb, async (argv) => {
-          out.length = 0;
-          const code = await main([
-            ...(argv.includes('grid') ? ['grid'] : []),
-            '--base-lr',
-            '0.1',
-            '--max-lr',
-            '1',
-            ...argv.filter((a) => a !== 'grid'),
-            '--iterations',
-            '20',
-            '--out',
-            path.join(dir, argv.includes('grid') ? 'g.npz' : 'x.csv'),
-            '--quiet',
-          ]);
-          tally('cli', code === 0 ? 'ok' : `exit ${code}`);
-          expect([0, 1, 2]).toContain(code);
-          const text = out.join('');
-          expect(text).not.toMatch(/\n\s+at .*\(/);
-          if (code !== 0) expect(text.startsWith('cyclic-lr: ')).toBe(true);
-          if (code === 1) expect(text).toMatch(/ENOENT|EISDIR|EACCES/); // only the file system fails at run time
+describe(
+  `fuzzed input (${RUNS} per entry point, seed ${SEED}): ` + 'a valid result or a CyclicLRError with a documented code',
+  () => {
+    it('schedule(options, window)', () => {
+      fc.assert(
+        fc.property(optionsArb, windowArb, (o, w) => {
+          const r = guarded('schedule', () => schedule(o as any, w as any));
+          if (r) finiteResult(r);
         }),
         { numRuns: RUNS, seed: SEED },
       );
-    } finally {
-      w1.mockRestore();
-      w2.mockRestore();
-      delete process.env.CYCLIC_LR_FSYNC;
-    }
-    // 10,000 in-process CLI runs: ~1 minute alone, more than the default 120 s on a loaded 2-core machine
-  }, 600_000);
-});
+    });
+
+    it('new CyclicLR(optimizer, options)', () => {
+      const optimizerArb = fc.oneof(
+        fc.record({
+          paramGroups: fc.array(fc.record({ lr: fc.double(), momentum: fc.double({ min: 0, max: 1, noNaN: true }) }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+        }),
+        fc.record({
+          paramGroups: fc.array(
+            fc.record({ lr: fc.double(), betas: fc.constant([0.9, 0.999]), initialLr: fc.double() }),
+            { minLength: 1, maxLength: 4 },
+          ),
+        }),
+        fc.record({ paramGroups: weird }),
+        weird,
+      );
+      fc.assert(
+        fc.property(
+          optimizerArb,
+          optionsArb,
+          fc.option(fc.oneof(fc.integer({ min: -3, max: 50 }), weird), { nil: undefined }),
+          (opt, o, lastEpoch) => {
+            if (o && typeof o === 'object' && lastEpoch !== undefined)
+              (o as Record<string, unknown>).lastEpoch = lastEpoch;
+            const s = guarded('CyclicLR constructor', () => new CyclicLR(opt as any, o as any));
+            if (s) expect(s.getLastLr().every(Number.isFinite)).toBe(true);
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+    });
+
+    it('scheduler.step(epoch)', () => {
+      const mk = (mode: Mode, gamma: number) =>
+        new CyclicLR(
+          {
+            paramGroups: [
+              { lr: 1, momentum: 0.9 },
+              { lr: 1, momentum: 0.9 },
+            ],
+          },
+          { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 5, mode, gamma },
+        );
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      fc.assert(
+        fc.property(
+          fc.constantFrom('triangular', 'triangular2', 'exp_range'),
+          fc.constantFrom(0.9, -0.5, 1.5, 0),
+          fc.array(
+            fc.option(fc.oneof(fc.integer({ min: -3000, max: 3000 }), fc.double({ min: -1e4, max: 1e4 }), weird), {
+              nil: undefined,
+            }),
+            { maxLength: 6 },
+          ),
+          (mode, gamma, epochs) => {
+            const s = mk(mode, gamma);
+            for (const e of epochs) {
+              const before = s.getLastLr();
+              if (guarded('step(epoch)', () => s.step(e as any)) === undefined && counts['step(epoch)'].ok === 0)
+                void before;
+              expect(s.getLastLr().every(Number.isFinite)).toBe(true);
+            }
+          },
+        ),
+        { numRuns: RUNS, seed: SEED },
+      );
+      warn.mockRestore();
+    });
+
+    it('scheduler.loadStateDict(state), and a refused state changes nothing', () => {
+      const base = () => {
+        const s = new CyclicLR(
+          {
+            paramGroups: [
+              { lr: 1, momentum: 0.9 },
+              { lr: 1, momentum: 0.9 },
+            ],
+          },
+          { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 5 },
+        );
+        s.step();
+        s.step();
+        return s;
+      };
+      const good = JSON.parse(JSON.stringify(base().stateDict()));
+      const stateArb = fc.oneof(
+        weird,
+        fc.dictionary(fc.constantFrom(...Object.keys(good)), weird).map((d) => ({ ...good, ...d })),
+        fc.constantFrom(...Object.keys(good)).map((k) => {
+          const st = { ...good };
+          delete st[k];
+          return st;
+        }),
+      );
+      fc.assert(
+        fc.property(stateArb, (st) => {
+          const s = base();
+          const before = JSON.stringify(s.stateDict());
+          const ok = guarded('loadStateDict', () => {
+            s.loadStateDict(st);
+            return true;
+          });
+          if (!ok) expect(JSON.stringify(s.stateDict())).toBe(before);
+          else {
+            guarded('step after loadStateDict', () => s.step());
+            expect(s.getLastLr().every(Number.isFinite)).toBe(true);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    });
+
+    it("the CLI's argument handling: exit 0 or 2, one line, never a stack trace", async () => {
+      process.env.CYCLIC_LR_FSYNC = '0'; // 10k runs: skip the writer's fsyncs (17 ms each here), not its checks
+      const dir = mkdtempSync(path.join(tmpdir(), 'cyclic-lr-fuzz-'));
+      const out: string[] = [];
+      const w1 = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => {
+        out.push(String(s));
+        return true;
+      });
+      const w2 = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => {
+        out.push(String(s));
+        return true;
+      });
+      const FLAGS = [
+        '--base-lr',
+        '--max-lr',
+        '--step-size-up',
+        '--step-size-down',
+        '--mode',
+        '--gamma',
+        '--scale-mode',
+        '--cycle-momentum',
+        '--no-cycle-momentum',
+        '--base-momentum',
+        '--max-momentum',
+        '--groups',
+        '--start',
+        '--dtype',
+        '--threads',
+        '--plot',
+        '--config',
+        '--bogus',
+        'grid',
+        '-x',
+        '--',
+      ];
+      const VALUES = [
+        '0',
+        '-1',
+        '1e6',
+        'NaN',
+        'Infinity',
+        'abc',
+        '',
+        '0.1,0.2',
+        '0.1,,',
+        'triangular2',
+        'exp_range',
+        'float32',
+        'int8',
+        '2.5',
+        ',',
+        '1e400',
+        path.join(dir, 'x.svg'),
+        path.join(dir, 'no.json'),
+      ];
+      const argvArb = fc.array(
+        fc.oneof(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES), fc.string({ maxLength: 6 })),
+        { maxLength: 8 },
+      );
+      try {
+        await fc.assert(
+          fc.asyncProperty(argvArb, async (argv) => {
+            out.length = 0;
+            const code = await main([
+              ...(argv.includes('grid') ? ['grid'] : []),
+              '--base-lr',
+              '0.1',
+              '--max-lr',
+              '1',
+              ...argv.filter((a) => a !== 'grid'),
+              '--iterations',
+              '20',
+              '--out',
+              path.join(dir, argv.includes('grid') ? 'g.npz' : 'x.csv'),
+              '--quiet',
+            ]);
+            tally('cli', code === 0 ? 'ok' : `exit ${code}`);
+            expect([0, 1, 2]).toContain(code);
+            const text = out.join('');
+            expect(text).not.toMatch(/\n\s+at .*\(/);
+            if (code !== 0) expect(text.startsWith('cyclic-lr: ')).toBe(true);
+            if (code === 1) expect(text).toMatch(/ENOENT|EISDIR|EACCES/); // only the file system fails at run time
+          }),
+          { numRuns: RUNS, seed: SEED },
+        );
+      } finally {
+        w1.mockRestore();
+        w2.mockRestore();
+        delete process.env.CYCLIC_LR_FSYNC;
+      }
+      // 10,000 in-process CLI runs: ~1 minute alone, more than the default 120 s on a loaded 2-core machine
+    }, 600_000);
+  },
+);

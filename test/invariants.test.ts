@@ -31,28 +31,32 @@ const sgd = (G: number) => ({
 });
 
 describe('dense ≡ stateful', () => {
-  it(`a scheduler stepped n times holds schedule()'s values at every step, resumed ones too (${Math.floor(RUNS / 4)} runs)`, () => {
-    fc.assert(
-      fc.property(cfgArb, fc.integer({ min: 1, max: 300 }), fc.integer({ min: -1, max: 500 }), (o, n, k) => {
-        const opt = sgd(o.groups);
-        if (k >= 0)
-          opt.paramGroups.forEach((g) => {
-            g.initialLr = o.baseLr;
-          });
-        const s = new CyclicLR(opt, { ...o, lastEpoch: k } as any);
-        const d = schedule(o as any, { start: k + 1, length: n });
-        for (let i = 0; i < n; i++) {
-          for (let g = 0; g < o.groups; g++) {
-            if (!Object.is(s.getLastLr()[g], d.lr[g][i])) expect.fail(`lr[${g}] at ${k + 1 + i}`);
-            if (d.momentum && !Object.is(opt.paramGroups[g].momentum, d.momentum[g][i]))
-              expect.fail(`momentum[${g}] at ${k + 1 + i}`);
+  it(
+    "a scheduler stepped n times holds schedule()'s values at every step, resumed ones too " +
+      `(${Math.floor(RUNS / 4)} runs)`,
+    () => {
+      fc.assert(
+        fc.property(cfgArb, fc.integer({ min: 1, max: 300 }), fc.integer({ min: -1, max: 500 }), (o, n, k) => {
+          const opt = sgd(o.groups);
+          if (k >= 0)
+            opt.paramGroups.forEach((g) => {
+              g.initialLr = o.baseLr;
+            });
+          const s = new CyclicLR(opt, { ...o, lastEpoch: k } as any);
+          const d = schedule(o as any, { start: k + 1, length: n });
+          for (let i = 0; i < n; i++) {
+            for (let g = 0; g < o.groups; g++) {
+              if (!Object.is(s.getLastLr()[g], d.lr[g][i])) expect.fail(`lr[${g}] at ${k + 1 + i}`);
+              if (d.momentum && !Object.is(opt.paramGroups[g].momentum, d.momentum[g][i]))
+                expect.fail(`momentum[${g}] at ${k + 1 + i}`);
+            }
+            s.step();
           }
-          s.step();
-        }
-      }),
-      { numRuns: Math.floor(RUNS / 4), seed: SEED },
-    );
-  });
+        }),
+        { numRuns: Math.floor(RUNS / 4), seed: SEED },
+      );
+    },
+  );
 
   it('stateDict() → JSON → loadStateDict() at a random point continues identically', () => {
     fc.assert(

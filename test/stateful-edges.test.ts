@@ -29,28 +29,31 @@ describe('momentum bounds when momentum is not cycled (PyTorch never subtracts t
   });
 });
 
-describe('the overflow bound counts the momentum terms (a value past the float64 range is refused, never written)', () => {
-  it.each([
-    // |maxMomentum - baseMomentum| · |s| passes the range while |maxMomentum| is small: the amplitude term
-    ['the momentum amplitude', { baseMomentum: 1e299 - 1.7e308, maxMomentum: 1e299, scaleFn: () => 2 }],
-    // |maxMomentum| is at the edge and a negative scale pushes past it: the base term
-    [
-      'the momentum bound',
-      { baseMomentum: 1.7976931348623157e308 - 1e295, maxMomentum: 1.7976931348623157e308, scaleFn: () => -1 },
-    ],
-  ])('%s: ERR_OVERFLOW from schedule() (both backends) and step()', (_, m) => {
-    const o = { baseLr: 0.001, maxLr: 0.1, stepSizeUp: 4, ...m };
-    for (const backend of ['wasm', 'js'] as const) {
-      expect(codeNamed(() => schedule(o, { length: 8, backend }))).toBe('ERR_OVERFLOW');
-    }
-    const s = new CyclicLR(sgd(), o);
-    let c: string = 'none';
-    for (let i = 0; i < 8 && c === 'none'; i++) c = codeNamed(() => s.step());
-    expect(c).toBe('ERR_OVERFLOW');
-    // without cycled momentum the same lrs are fine
-    expect(codeNamed(() => schedule({ ...o, cycleMomentum: false }, { length: 8 }))).toBe('none');
-  });
-});
+describe(
+  'the overflow bound counts the momentum terms ' + '(a value past the float64 range is refused, never written)',
+  () => {
+    it.each([
+      // |maxMomentum - baseMomentum| · |s| passes the range while |maxMomentum| is small: the amplitude term
+      ['the momentum amplitude', { baseMomentum: 1e299 - 1.7e308, maxMomentum: 1e299, scaleFn: () => 2 }],
+      // |maxMomentum| is at the edge and a negative scale pushes past it: the base term
+      [
+        'the momentum bound',
+        { baseMomentum: 1.7976931348623157e308 - 1e295, maxMomentum: 1.7976931348623157e308, scaleFn: () => -1 },
+      ],
+    ])('%s: ERR_OVERFLOW from schedule() (both backends) and step()', (_, m) => {
+      const o = { baseLr: 0.001, maxLr: 0.1, stepSizeUp: 4, ...m };
+      for (const backend of ['wasm', 'js'] as const) {
+        expect(codeNamed(() => schedule(o, { length: 8, backend }))).toBe('ERR_OVERFLOW');
+      }
+      const s = new CyclicLR(sgd(), o);
+      let c: string = 'none';
+      for (let i = 0; i < 8 && c === 'none'; i++) c = codeNamed(() => s.step());
+      expect(c).toBe('ERR_OVERFLOW');
+      // without cycled momentum the same lrs are fine
+      expect(codeNamed(() => schedule({ ...o, cycleMomentum: false }, { length: 8 }))).toBe('none');
+    });
+  },
+);
 
 describe('exp_range with gamma 0 (PyTorch: 0.0 ** t, a ZeroDivisionError for t < 0)', () => {
   it('t = 0 is 0 ** 0 = 1; t = -1 is ERR_OVERFLOW (step(epoch), and resuming below 0)', () => {

@@ -20,23 +20,27 @@ afterEach(() => {
 });
 
 describe('CyclicLR follows the latest PyTorch where 1.13 differs (version-sensitive goldens)', () => {
-  it("pub_resume_match: resuming floors momentum at baseMomentum (1.13: at the group's current momentum); lrs as the golden", () => {
-    const { c, nofma } = byId.get('pub_resume_match')!;
-    const opt = sgd();
-    const kw = camelOptions(c.kwargs, null);
-    const { lastEpoch, ...fromStart } = kw;
-    const a = new CyclicLR(opt, fromStart as any);
-    for (let j = 0; j < c.resume.pre_steps; j++) a.step();
-    const b = new CyclicLR(opt, kw as any);
-    expect(b.lastEpoch).toBe(lastEpoch + 1);
-    const fresh = schedule(fromStart as any, { start: lastEpoch + 1, length: c.N });
-    for (let i = 0; i < c.N; i++) {
-      expect(Object.is(b.getLastLr()[0], dec(nofma.lrs[i])[0])).toBe(true);
-      expect(Object.is(opt.paramGroups[0].momentum, fresh.momentum![0][i])).toBe(true);
-      b.step();
-    }
-    expect(b.stateDict().base_momentums).toEqual([0.8]);
-  });
+  it(
+    "pub_resume_match: resuming floors momentum at baseMomentum (1.13: at the group's current momentum); " +
+      'lrs as the golden',
+    () => {
+      const { c, nofma } = byId.get('pub_resume_match')!;
+      const opt = sgd();
+      const kw = camelOptions(c.kwargs, null);
+      const { lastEpoch, ...fromStart } = kw;
+      const a = new CyclicLR(opt, fromStart as any);
+      for (let j = 0; j < c.resume.pre_steps; j++) a.step();
+      const b = new CyclicLR(opt, kw as any);
+      expect(b.lastEpoch).toBe(lastEpoch + 1);
+      const fresh = schedule(fromStart as any, { start: lastEpoch + 1, length: c.N });
+      for (let i = 0; i < c.N; i++) {
+        expect(Object.is(b.getLastLr()[0], dec(nofma.lrs[i])[0])).toBe(true);
+        expect(Object.is(opt.paramGroups[0].momentum, fresh.momentum![0][i])).toBe(true);
+        b.step();
+      }
+      expect(b.stateDict().base_momentums).toEqual([0.8]);
+    },
+  );
 
   it.each([
     'pub_adam_cycle_momentum',
@@ -73,26 +77,33 @@ describe('CyclicLR follows the latest PyTorch where 1.13 differs (version-sensit
     expect(JSON.parse(JSON.stringify(st))).toEqual(st);
   });
 
-  it('test_lr_scheduler_state_dict_load[CyclicLR]: a second scheduler loads the state and re-emits the same dict', () => {
-    const opts = { baseLr: 0.01, maxLr: 0.1 };
-    const s = new CyclicLR(sgd(2, 0), opts);
-    for (let j = 0; j < 5; j++) s.step();
-    const st = JSON.parse(JSON.stringify(s.stateDict()));
-    const s2 = new CyclicLR(sgd(2, 0), opts);
-    s2.loadStateDict(st);
-    expect(s2.stateDict()).toEqual(st);
-  });
+  it(
+    'test_lr_scheduler_state_dict_load[CyclicLR]: ' + 'a second scheduler loads the state and re-emits the same dict',
+    () => {
+      const opts = { baseLr: 0.01, maxLr: 0.1 };
+      const s = new CyclicLR(sgd(2, 0), opts);
+      for (let j = 0; j < 5; j++) s.step();
+      const st = JSON.parse(JSON.stringify(s.stateDict()));
+      const s2 = new CyclicLR(sgd(2, 0), opts);
+      s2.loadStateDict(st);
+      expect(s2.stateDict()).toEqual(st);
+    },
+  );
 
-  it('test_lr_scheduler_checkpoint[CyclicLR]: AdamW, one step, groups copied, resumed with lastEpoch 0 gives the same lr', () => {
-    const opts = { baseLr: 0.01, maxLr: 0.1 };
-    const optim = { paramGroups: [{ lr: 0.001, betas: [0.9, 0.999], weightDecay: 0.01 } as Record<string, any>] };
-    const sch = new CyclicLR(optim, opts);
-    sch.step();
-    const optim2 = JSON.parse(JSON.stringify(optim));
-    const sch2 = new CyclicLR(optim2, { ...opts, lastEpoch: 0 });
-    expect(sch2.getLastLr()[0]).toBe(optim.paramGroups[0].lr);
-    expect(sch2.getLastLr()[0]).toBe(schedule(opts, { start: 1, length: 1 }).lr[0][0]);
-  });
+  it(
+    'test_lr_scheduler_checkpoint[CyclicLR]: ' +
+      'AdamW, one step, groups copied, resumed with lastEpoch 0 gives the same lr',
+    () => {
+      const opts = { baseLr: 0.01, maxLr: 0.1 };
+      const optim = { paramGroups: [{ lr: 0.001, betas: [0.9, 0.999], weightDecay: 0.01 } as Record<string, any>] };
+      const sch = new CyclicLR(optim, opts);
+      sch.step();
+      const optim2 = JSON.parse(JSON.stringify(optim));
+      const sch2 = new CyclicLR(optim2, { ...opts, lastEpoch: 0 });
+      expect(sch2.getLastLr()[0]).toBe(optim.paramGroups[0].lr);
+      expect(sch2.getLastLr()[0]).toBe(schedule(opts, { start: 1, length: 1 }).lr[0][0]);
+    },
+  );
 });
 
 describe("PyTorch's own CyclicLR unit tests: their targets within their atol (the goldens hold the exact bits)", () => {
@@ -130,18 +141,22 @@ describe("PyTorch's own CyclicLR unit tests: their targets within their atol (th
 });
 
 describe('CyclicLR methods keep their contract', () => {
-  it('the constructor writes lr = baseLr, momentum = maxMomentum, initialLr, maxMomentum, baseMomentum; lastEpoch 0', () => {
-    const opt = sgd(2);
-    const s = new CyclicLR(opt, { baseLr: [0.01, 0.02], maxLr: 0.1, stepSizeUp: 10 });
-    expect(s.lastEpoch).toBe(0);
-    expect(opt.paramGroups).toEqual([
-      { lr: 0.01, momentum: 0.9, initialLr: 0.01, maxMomentum: 0.9, baseMomentum: 0.8 },
-      { lr: 0.02, momentum: 0.9, initialLr: 0.02, maxMomentum: 0.9, baseMomentum: 0.8 },
-    ]);
-    expect(s.getLastLr()).toEqual([0.01, 0.02]);
-    expect(Array.isArray(s.getLastLr())).toBe(true);
-    expect(s.getLastLr()).not.toBe(s.getLastLr());
-  });
+  it(
+    'the constructor writes lr = baseLr, momentum = maxMomentum, ' +
+      'initialLr, maxMomentum, baseMomentum; lastEpoch 0',
+    () => {
+      const opt = sgd(2);
+      const s = new CyclicLR(opt, { baseLr: [0.01, 0.02], maxLr: 0.1, stepSizeUp: 10 });
+      expect(s.lastEpoch).toBe(0);
+      expect(opt.paramGroups).toEqual([
+        { lr: 0.01, momentum: 0.9, initialLr: 0.01, maxMomentum: 0.9, baseMomentum: 0.8 },
+        { lr: 0.02, momentum: 0.9, initialLr: 0.02, maxMomentum: 0.9, baseMomentum: 0.8 },
+      ]);
+      expect(s.getLastLr()).toEqual([0.01, 0.02]);
+      expect(Array.isArray(s.getLastLr())).toBe(true);
+      expect(s.getLastLr()).not.toBe(s.getLastLr());
+    },
+  );
 
   it('an Adam-like group with cycleMomentum false gets no momentum key and untouched betas', () => {
     const opt = adam();
@@ -302,25 +317,29 @@ describe('CyclicLR methods keep their contract', () => {
     },
   );
 
-  it("a callable scaleFn's own fields are saved in _scale_fn_custom and merged into the loading scheduler's scaleFn (PR 110931)", () => {
-    const make = () => {
-      const f = Object.assign((_x: number) => f.x, { x: 0.5 });
-      return f;
-    };
-    const f1 = make();
-    const s1 = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, scaleFn: f1 });
-    f1.x = 0.25;
-    s1.step();
-    const st = JSON.parse(JSON.stringify(s1.stateDict()));
-    expect(st._scale_fn_custom).toEqual({ x: 0.25 });
-    const f2 = make();
-    const s2 = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, scaleFn: f2 });
-    s2.loadStateDict(st);
-    expect(f2.x).toBe(0.25);
-    s1.step();
-    s2.step();
-    expect(s2.getLastLr()).toEqual(s1.getLastLr());
-  });
+  it(
+    "a callable scaleFn's own fields are saved in _scale_fn_custom " +
+      "and merged into the loading scheduler's scaleFn (PR 110931)",
+    () => {
+      const make = () => {
+        const f = Object.assign((_x: number) => f.x, { x: 0.5 });
+        return f;
+      };
+      const f1 = make();
+      const s1 = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, scaleFn: f1 });
+      f1.x = 0.25;
+      s1.step();
+      const st = JSON.parse(JSON.stringify(s1.stateDict()));
+      expect(st._scale_fn_custom).toEqual({ x: 0.25 });
+      const f2 = make();
+      const s2 = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, scaleFn: f2 });
+      s2.loadStateDict(st);
+      expect(f2.x).toBe(0.25);
+      s1.step();
+      s2.step();
+      expect(s2.getLastLr()).toEqual(s1.getLastLr());
+    },
+  );
 
   it('after loadStateDict, getLastLr() is the loaded _last_lr and group lr keeps its value until the next step', () => {
     const a = new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 4 });
@@ -442,7 +461,11 @@ describe('test_cycle_lr_removed_after_out_of_scope', () => {
       const opt = { paramGroups: [{ lr: 0.1, betas: [0.9, 0.999] }] };
       let collected = false;
       const reg = new FinalizationRegistry(() => { collected = true; });
-      (() => { const s = new CyclicLR(opt, { baseLr: 1, maxLr: 5, cycleMomentum: false }); s.step(); reg.register(s, 's'); })();
+      (() => {
+        const s = new CyclicLR(opt, { baseLr: 1, maxLr: 5, cycleMomentum: false });
+        s.step();
+        reg.register(s, 's');
+      })();
       for (let k = 0; k < 20 && !collected; k++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
       console.log(collected ? 'collected' : 'alive');`;
     const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', src], { encoding: 'utf8' });

@@ -76,17 +76,20 @@ describe('the optimizer changes under the scheduler: ERR_OPTIMIZER before anythi
     ]);
   });
 
-  it('the same number of groups, new objects (paramGroups reassigned): the current groups are written, as PyTorch', () => {
-    const opt = sgd();
-    const s = new CyclicLR(opt, OPTS);
-    (opt as any).paramGroups = [
-      { lr: 9, momentum: 9 },
-      { lr: 9, momentum: 9 },
-    ];
-    s.step();
-    const d = schedule(OPTS, { start: 1, length: 1 });
-    expect(opt.paramGroups.map((g) => g.lr)).toEqual([d.lr[0][0], d.lr[1][0]]);
-  });
+  it(
+    'the same number of groups, new objects (paramGroups reassigned): ' + 'the current groups are written, as PyTorch',
+    () => {
+      const opt = sgd();
+      const s = new CyclicLR(opt, OPTS);
+      (opt as any).paramGroups = [
+        { lr: 9, momentum: 9 },
+        { lr: 9, momentum: 9 },
+      ];
+      s.step();
+      const d = schedule(OPTS, { start: 1, length: 1 });
+      expect(opt.paramGroups.map((g) => g.lr)).toEqual([d.lr[0][0], d.lr[1][0]]);
+    },
+  );
 
   it('an optimizer with 2^23 groups is refused with ERR_OPTIMIZER without reading a group', () => {
     const counter = { reads: 0 };
