@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli-main.js';
+import { OPTION_KEYS } from '../src/options.js';
 import { CyclicLR, CyclicLRError, schedule, type CyclicLRErrorCode, type Mode } from '../src/index.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -73,20 +74,8 @@ const weird = fc.oneof(
   fc.double(),
   fc.array(fc.double(), { maxLength: 4 }),
 );
-const KEYS = [
-  'baseLr',
-  'maxLr',
-  'stepSizeUp',
-  'stepSizeDown',
-  'mode',
-  'gamma',
-  'scaleFn',
-  'scaleMode',
-  'cycleMomentum',
-  'baseMomentum',
-  'maxMomentum',
-  'groups',
-];
+/** every option key the library knows: the fuzzer follows the list, so a new key is fuzzed too */
+const KEYS = [...OPTION_KEYS];
 const sane: Record<string, fc.Arbitrary<unknown>> = {
   baseLr: fc.oneof(
     fc.double({ min: -1, max: 1, noNaN: true }),
@@ -117,11 +106,12 @@ const sane: Record<string, fc.Arbitrary<unknown>> = {
   baseMomentum: fc.double({ min: 0, max: 1, noNaN: true }),
   maxMomentum: fc.double({ min: 0, max: 1, noNaN: true }),
   groups: fc.integer({ min: 1, max: 4 }),
+  libm: fc.constantFrom('fma', 'nofma', 'fma', 'nofma', 'avx'),
 };
 /** option objects: mostly plausible values, some weird, extra keys, throwing getters, proxies */
 const optionsArb = fc
   .tuple(
-    fc.dictionary(fc.constantFrom(...KEYS), fc.boolean(), { maxKeys: 12 }),
+    fc.dictionary(fc.constantFrom(...KEYS), fc.boolean(), { maxKeys: KEYS.length }),
     fc.record(
       Object.fromEntries(
         KEYS.map((k) => [k, fc.oneof({ weight: 30, arbitrary: sane[k] }, { weight: 1, arbitrary: weird })]),
