@@ -308,8 +308,9 @@ export class CyclicLR {
     if (mode === 'triangular2')
       s = Number.isInteger(x) ? triangular2Scale(x) : 1 / powFixed(powPrepare(2, libm), x - 1);
     else if (mode === 'exp_range')
+      // Python: a negative gamma to a fractional power is complex; 0.0 to a negative power a ZeroDivisionError
       s =
-        gamma < 0 && !Number.isInteger(x)
+        (gamma < 0 && !Number.isInteger(x)) || (gamma === 0 && x < 0)
           ? NaN
           : expScale(gamma, gamma === 0 ? null : powPrepare(Math.abs(gamma), libm), x);
     if (!Number.isFinite(s))
