@@ -1,19 +1,9 @@
 // Bad input gets a CyclicLRError with a code and the option's name, never a silent NaN.
 import { describe, expect, it } from 'vitest';
-import { schedule, CyclicLRError, type CyclicLRErrorCode } from '../src/index.js';
-import { expectNamed } from './helpers/code.js';
+import { schedule, type CyclicLRErrorCode } from '../src/index.js';
+import { expectNamed, thrown } from './helpers/code.js';
 
 const ok = { baseLr: 0.001, maxLr: 0.006, stepSizeUp: 4 };
-const thrown = (f: () => unknown): CyclicLRError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CyclicLRError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-};
-
 const fail = (): never => {
   throw new Error('boom');
 };

@@ -3,21 +3,11 @@
 // exactly (2 ** k for a whole k), 2 ** (k + 1/2) from the correctly rounded Math.SQRT2 / Math.SQRT1_2 (glibc's
 // pow is within 0.52 ulp, so it rounds these to the same double), gamma ** k for exact dyadic gamma.
 import { describe, expect, it } from 'vitest';
-import { CyclicLR, CyclicLRError, type Libm } from '../src/index.js';
-import { sgd } from './helpers/code.js';
+import { CyclicLR, type Libm } from '../src/index.js';
+import { sgd, thrown } from './helpers/code.js';
 
 const make = (mode: 'triangular' | 'triangular2' | 'exp_range', gamma = 1, libm: Libm = 'fma') =>
   new CyclicLR(sgd(), { baseLr: 0.1, maxLr: 1, stepSizeUp: 2, mode, gamma, libm });
-
-const thrown = (f: () => unknown): CyclicLRError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CyclicLRError) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-};
 
 describe.each(['fma', 'nofma'] as const)('scaleFn(x) of the built-in modes (libm %s)', (libm) => {
   it.each([0, 1, 2.5, -3, 1e300])('triangular: 1 at x = %d', (x) => {

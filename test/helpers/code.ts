@@ -11,6 +11,17 @@ export const code = (f: () => unknown): CyclicLRErrorCode | 'none' | 'not a Cycl
   return 'none';
 };
 
+/** the CyclicLRError `f` throws (anything else, or no throw, fails the test) */
+export const thrown = (f: () => unknown): CyclicLRError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CyclicLRError) return e;
+    throw e;
+  }
+  throw new Error('did not throw');
+};
+
 /** an SGD-like optimizer of G groups (lr 0.5, momentum 0.5) */
 export const sgd = (G = 1) => ({
   paramGroups: Array.from({ length: G }, () => ({ lr: 0.5, momentum: 0.5 }) as Record<string, any>),
