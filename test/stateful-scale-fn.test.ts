@@ -59,7 +59,7 @@ describe('scaleFn(x) refuses what PyTorch cannot compute: ERR_OVERFLOW naming th
     ['exp_range', 0, -0.5, '0 ** -0.5 (Python: ZeroDivisionError)'],
     ['triangular2', 1, -1100, '2 ** 1101 past float64 at a whole x'],
     ['triangular2', 1, -1100.5, '2 ** 1101.5 past float64 at a fractional x'],
-  ] as const)('%s gamma %d at x = %d: %s', (mode, gamma, x) => {
+  ] as const)('%s gamma %d at x = %d: %s', (mode, gamma, x, _why) => {
     const e = thrown(() => make(mode, gamma).scaleFn(x));
     expect(e.code).toBe('ERR_OVERFLOW');
     expect(e.key).toBe('mode');
