@@ -5,7 +5,6 @@ import {
   MAX_GROUPS,
   MODES,
   errorText,
-  ownKeys,
   readKey,
   resolveOptions,
   type CyclicLROptions,
@@ -92,6 +91,14 @@ const AHEAD = 256;
 const optErr = (message: string, key?: string): CyclicLRError => new CyclicLRError('ERR_OPTIMIZER', message, key);
 const stateErr = (key: string, rule: string, v: unknown): CyclicLRError =>
   new CyclicLRError('ERR_INVALID_STATE', `state.${key} ${rule}, got ${show(v)}`, key);
+/** Object.keys of a state (or of its `_scale_fn_custom`): a throwing Proxy trap as ERR_INVALID_STATE */
+const stateKeys = (obj: object, key: string, name: string): string[] => {
+  try {
+    return Object.keys(obj);
+  } catch (e) {
+    throw new CyclicLRError('ERR_INVALID_STATE', `${name} could not be read: ${errorText(e)}`, key);
+  }
+};
 
 /**
  * PyTorch's `torch.optim.lr_scheduler.CyclicLR` for a JS/TS training loop: the same calls, state and numbers
@@ -443,7 +450,7 @@ export class CyclicLR {
         'state',
       );
     }
-    const keys = ownKeys(state, 'state');
+    const keys = stateKeys(state, 'state', 'state');
     const G = this.#G;
     const get = (k: string): unknown => {
       try {
@@ -742,7 +749,7 @@ const RESERVED = ['__proto__', 'constructor', 'prototype'];
  */
 function loadableFields(fields: object, fn: ScaleFn): [string, unknown][] {
   const out: [string, unknown][] = [];
-  for (const k of ownKeys(fields, 'state._scale_fn_custom')) {
+  for (const k of stateKeys(fields, '_scale_fn_custom', 'state._scale_fn_custom')) {
     const key = `_scale_fn_custom.${k}`;
     if (RESERVED.includes(k)) throw stateErr(key, 'is not a field a scaleFn may take', k);
     let d: PropertyDescriptor | undefined;
