@@ -437,3 +437,34 @@ describe('a scaleFn that refuses a merged field: all or none', () => {
     expect(s.lastEpoch).toBe(0);
   });
 });
+
+describe('a failed merge sets every merged field back: the scaleFn has exactly its own properties as before', () => {
+  it.each([
+    ['an own field overwritten, the next refused', { k: 2, j: 3 }, 2, false],
+    ['a new field added, the next refused', { j: 3, k: 2 }, 2, false],
+    ['a new and an own field merged, the third refused', { j: 3, k: 2, m: 4 }, 3, false],
+    ['a new field added, the next refused, and its removal refused too', { j: 3, k: 2 }, 2, true],
+  ])('%s: ERR_INVALID_STATE', (_, fields, failAt, refuseDelete) => {
+    const target = Object.assign((x: number) => 1 / x, { k: 1 });
+    const before = Object.getOwnPropertyDescriptors(target);
+    let defines = 0;
+    const fn = new Proxy(target, {
+      defineProperty: (t, key, d) => {
+        if (++defines === failAt) throw new Error('no');
+        return Reflect.defineProperty(t, key, d);
+      },
+      deleteProperty: (t, key) => {
+        if (refuseDelete) throw new Error('no delete');
+        return Reflect.deleteProperty(t, key);
+      },
+    });
+    const s = new CyclicLR(sgd(), { ...OPTS, scaleFn: fn });
+    const e = codeNamed(() => s.loadStateDict({ ...s.stateDict(), last_epoch: 5, _scale_fn_custom: fields }));
+    expect(e).toBe('ERR_INVALID_STATE');
+    if (refuseDelete)
+      expect((target as any).j).toBe(3); // what could not be undone stays, nothing else
+    else expect(Object.getOwnPropertyDescriptors(target)).toEqual(before);
+    expect(target.k).toBe(1);
+    expect(s.lastEpoch).toBe(0);
+  });
+});
