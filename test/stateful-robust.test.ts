@@ -2,7 +2,7 @@
 // (issue 9): one rule each, nothing ever half-done, every refusal a typed CyclicLRError.
 import { describe, expect, it, vi } from 'vitest';
 import { CyclicLR, CyclicLRError, schedule } from '../src/index.js';
-import { codeNamed, sgd as sgdOf } from './helpers/code.js';
+import { codeNamed, sgd as sgdOf, thrown } from './helpers/code.js';
 import { MAX_GROUPS, resolveOptions } from '../src/options.js';
 
 const sgd = (G = 2) => sgdOf(G);
@@ -202,6 +202,29 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     const before = snapshot(opt, s);
     expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
     expect(snapshot(opt, s)).toEqual(before);
+  });
+
+  it.each([
+    ['a string', 'ab'],
+    ['an empty array', []],
+    ['an object with a length', { length: 2, 0: 0.9 }],
+  ])('betas replaced by %s after construction: ERR_OPTIMIZER naming betas, nothing changed', (_, betas) => {
+    const opt = { paramGroups: [0, 1].map(() => ({ lr: 0.001, betas: [0.9, 0.999] }) as Record<string, any>) };
+    const s = new CyclicLR(opt, OPTS);
+    opt.paramGroups[1].betas = betas;
+    const before = snapshot(opt, s);
+    const e = thrown(() => s.step());
+    expect([e.code, e.key]).toEqual(['ERR_OPTIMIZER', 'betas']);
+    expect(snapshot(opt, s)).toEqual(before);
+  });
+
+  it('betas of one value (the shortest a group may have): betas[0] cycled like momentum', () => {
+    const opt = { paramGroups: [{ lr: 0.001, betas: [0.9] }] };
+    const s = new CyclicLR(opt, { ...OPTS, baseLr: 0.01, maxLr: 0.1 });
+    s.step();
+    const d = schedule({ ...OPTS, baseLr: 0.01, maxLr: 0.1 }, { start: 1, length: 1 });
+    expect(opt.paramGroups[0].betas).toEqual([d.momentum![0][0]]);
+    expect(opt.paramGroups[0]).toMatchObject({ lr: d.lr[0][0] });
   });
 
   it('getLr() writing momenta into a frozen group: ERR_OPTIMIZER, group 0 unchanged', () => {
