@@ -1,4 +1,6 @@
-import { pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2 } from "./pow";
+import {
+  pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok, pow_defer, pow_defer_flush,
+} from "./pow";
 
 // scale kinds, mirrored in src/plan.ts
 // @ts-ignore: decorator
@@ -41,7 +43,18 @@ export let pow_x2_hi: f64 = 0;
 export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
   pow_prepare(gamma, fma);
   let small = max(abs(t0), abs(t1)) < 67108864 && floor(t0) == t0 && floor(t1) == t1; // whole, below 2^26
-  let v = fma ? pow_fixed_fma_x2(f64x2(t0, t1), small) : pow_fixed_x2(f64x2(t0, t1));
+  // scales()'s choice: the range checked per pair, or once for [t0, t1]; room for one deferred lane at __heap_base,
+  // so a pair whose lanes are both deferred also fills the list and flushes it midway
+  let v: v128;
+  if (!fma) v = pow_fixed_x2(f64x2(t0, t1));
+  else {
+    let out = __heap_base + 32;
+    pow_defer(__heap_base, 1);
+    if (small && pow_range_ok(min(t0, t1), max(t0, t1))) pow_fixed_fma_x2(out, f64x2(t0, t1), true, false);
+    else pow_fixed_fma_x2(out, f64x2(t0, t1), small, true);
+    pow_defer_flush();
+    v = v128.load(out);
+  }
   pow_x2_hi = f64x2.extract_lane(v, 1);
   return f64x2.extract_lane(v, 0);
 }
@@ -217,19 +230,27 @@ function scales(
   } else if (kind == EXP_RANGE) {
     let neg = gamma < 0;
     let i: u32 = 0;
-    if (gamma > 0 && t0 >= 1) {
+    // t == 0: gamma ** 0 is 1
+    if (gamma > 0 && t0 == 0 && n > 0) {
+      store<f64>(s_buf, 1.0);
+      i = 1;
+    }
+    if (gamma > 0 && t0 + <f64>i >= 1) {
       // t >= 1: no t == 0 and no sign to fix, two lanes at a time
       let t0_v = f64x2.splat(t0);
-      let i_v = f64x2(0, 1);
-      if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0) {
-        // every t a whole number below 2^26
+      let i_v = f64x2(<f64>i, <f64>(i + 1));
+      // the FMA pow's deferred lanes wait in c_buf (exp_range reads no cycle)
+      if (fma) pow_defer(c_buf, BLOCK >> 1);
+      let first = t0 + <f64>i;
+      if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0 && pow_range_ok(first, t0 + <f64>(n - 1))) {
+        // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range
         for (; i + 1 < n; i += 2) {
-          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v), true));
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false);
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else if (fma) {
         for (; i + 1 < n; i += 2) {
-          v128.store(s_buf + (i << 3), pow_fixed_fma_x2(f64x2.add(t0_v, i_v), false));
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true);
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else {
@@ -239,6 +260,7 @@ function scales(
         }
       }
     }
+    if (fma) pow_defer_flush();
     for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg, fma));
   } else if (kind == TABLE_CYCLE) {
     for (let i: u32 = 0; i < n; i++) {

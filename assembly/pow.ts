@@ -29,6 +29,8 @@ import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 @inline const SPLIT: f64 = 134217729; // 2^27 + 1, Veltkamp's splitter
 // @ts-ignore: decorator
 @inline const FILTER_U: f64 = reinterpret<f64>(0x3CA0000000000000); // 2^-53, the unit roundoff
+// @ts-ignore: decorator
+@inline const FILTER_D: f64 = reinterpret<f64>(0x3AE0000000000000); // 2^-81, the filter's absolute term
 
 /** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
 export let lhi: f64 = 0;
@@ -338,11 +340,13 @@ function exp_tab_x2(ki: v128, off: usize): v128 {
   return i64x2(load<i64>(EXP_DATA_TAB + i0 + off), load<i64>(EXP_DATA_TAB + i1 + off));
 }
 
-/** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)), glibc's FMA bits: the plain operations in the FMA
- * build's order, then a filter that proves their rounded result is the fused one; else pow_fixed_fma_x2_exact */
+/** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)) into out (16 bytes), glibc's FMA bits: the plain
+ * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; a lane it
+ * cannot prove is deferred (pow_defer_flush computes it exactly). checked false: the caller proved every lane's
+ * y * lhi in (-690, 680) and of magnitude at least 2^-54 */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_fma_x2(y: v128, small: bool): v128 {
+export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool): void {
   // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker;
   // small: both y whole and |y| < 2^26, so y is its own 26-bit high half)
   let lhi_v = f64x2.splat(lhi);
@@ -356,20 +360,26 @@ export function pow_fixed_fma_x2(y: v128, small: bool): v128 {
     yh = f64x2.sub(c, f64x2.sub(c, y));
     err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
   }
-  // elo = fma(y, lo, err), here y * lo rounded first (|elo_fma - elo| < 2^-93, docs/exactness.md)
+  // elo = fma(y, lo, err), here y * lo rounded first (|elo_fma - elo| < 2^-92, docs/exactness.md)
   let elo = f64x2.add(f64x2.mul(y, f64x2.splat(llo)), err);
-  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the plain one unless z is a half-integer;
-  // such lanes, and lanes outside the main range, take the scalar path
+  // exp_inline's main range |x| in [2^-54, 512), and specialcase's x in [512, 680) (k > 0: the same fused result
+  // scaled by 2^1009) and (-690, -512] (k < 0: scale + scale * tmp, two roundings, within the filter's bound),
+  // where scale, scale * tmp and the result are normal (specialcase's scalings by powers of two are exact) and the
+  // exact path's Veltkamp split of scale cannot overflow; other lanes take the scalar path
+  if (checked) {
+    let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
+    let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
+    if (!i64x2.all_true(v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9))))) {
+      v128.store(out, pow_fixed_pair(y));
+      return;
+    }
+  }
+  // see: exp_inline; kd = fma(InvLn2N, x, shift) is the plain one unless z is a half-integer
   let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
   let kd = f64x2.add(z, f64x2.splat(shift));
   let ki = kd;
   kd = f64x2.sub(kd, f64x2.splat(shift));
-  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-  let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
-  main = v128.and(main, f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5)));
-  if (!i64x2.all_true(main)) {
-    return f64x2(pow_fixed(f64x2.extract_lane(y, 0), true), pow_fixed(f64x2.extract_lane(y, 1), true));
-  }
+  let whole = f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5));
   // r = xtail + fma(kd, NegLn2loN, fma(kd, NegLn2hiN, x)); the inner fma is exact
   let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
   r = f64x2.add(elo, r);
@@ -380,24 +390,94 @@ export function pow_fixed_fma_x2(y: v128, small: bool): v128 {
   let q23 = f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3)));
   let q45 = f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)));
   let tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(q23, r2)), f64x2.mul(q45, f64x2.mul(r2, r2)));
-  // fma(scale, tmp, scale) is s when |e| + bound < half the gap below s (s = scale + p + e exactly, Fast2Sum);
-  // bound >= |scale tmp_fma - p|: scale (12 u |r| + 2^-81) + u |p| (u = 2^-53, docs/exactness.md)
+  // the fused result (fma(scale, tmp, scale), or specialcase's scale + scale * tmp) is within d of scale + p,
+  // p = scale * tmp; b = scale (14 u |r| + 2^-81) >= d plus the roundings of p + b and p - b: when scale + (p + b)
+  // and scale + (p - b) round alike, so does every value between (rounding is monotone), the fused one among them
   let p = f64x2.mul(scale, tmp);
-  let s = f64x2.add(scale, p);
-  let e = f64x2.sub(p, f64x2.sub(s, scale));
-  let bound = f64x2.mul(scale, f64x2.add(f64x2.mul(f64x2.abs(r), f64x2.splat(12 * FILTER_U)),
-    f64x2.splat(reinterpret<f64>(0x3AE0000000000000))));
-  bound = f64x2.add(bound, f64x2.mul(f64x2.abs(p), f64x2.splat(FILTER_U)));
-  // half the gap below s: the exponent of s's predecessor times 2^-53 (s = +-0 gives -Infinity: not taken)
-  let gap = v128.and(i64x2.sub(f64x2.abs(s), i64x2.splat(1)), i64x2.splat(0xFFF0000000000000));
-  let ok = f64x2.lt(f64x2.add(f64x2.abs(e), bound), f64x2.mul(gap, f64x2.splat(FILTER_U)));
-  if (fast_ok && i64x2.all_true(ok)) return s;
-  return pow_fixed_fma_x2_exact(y, yh, ehi, err, kd, ki);
+  let b = f64x2.mul(scale, f64x2.add(f64x2.mul(f64x2.abs(r), f64x2.splat(14 * FILTER_U)), f64x2.splat(FILTER_D)));
+  let hi = f64x2.add(scale, f64x2.add(p, b));
+  let lo = f64x2.add(scale, f64x2.sub(p, b));
+  v128.store(out, hi);
+  let ok = v128.and(f64x2.eq(hi, lo), whole);
+  if (!fast_ok || !i64x2.all_true(ok)) defer_x2(out, y, ok);
+}
+
+/** the lanes of y whose ok is 0, onto the list pow_defer_flush computes (out: where their results go) */
+function defer_x2(out: usize, y: v128, ok: v128): void {
+  if (!fast_ok || !i64x2.extract_lane(ok, 0)) defer(out, f64x2.extract_lane(y, 0));
+  if (!fast_ok || !i64x2.extract_lane(ok, 1)) defer(out + 8, f64x2.extract_lane(y, 1));
+}
+
+/** where deferred lanes wait: defer_cap entries (y: f64, out: usize) of 16 bytes at defer_ptr; set by pow_defer */
+let defer_ptr: usize = 0;
+let defer_cap: u32 = 0;
+let defer_n: u32 = 0;
+
+/** Lets pow_fixed_fma_x2 defer up to cap lanes at ptr (16 cap bytes); called before a run of it. */
+export function pow_defer(ptr: usize, cap: u32): void {
+  defer_ptr = ptr;
+  defer_cap = cap;
+  defer_n = 0;
+}
+
+// @ts-ignore: decorator
+@inline
+function defer(out: usize, y: f64): void {
+  if (defer_n == defer_cap) pow_defer_flush();
+  let e = defer_ptr + (<usize>defer_n << 4);
+  store<f64>(e, y);
+  store<usize>(e, out, 8);
+  defer_n++;
+}
+
+/** Computes every deferred lane exactly, two at a time, into its out; called after a run of pow_fixed_fma_x2. */
+export function pow_defer_flush(): void {
+  let last = defer_ptr + (<usize>(defer_n - 1) << 4);
+  for (let k: u32 = 0; k < defer_n; k += 2) {
+    let e0 = defer_ptr + (<usize>k << 4);
+    let e1 = min(e0 + 16, last);
+    let v = pow_fixed_fma_x2_slow(f64x2(load<f64>(e0), load<f64>(e1)));
+    store<f64>(load<usize>(e0, 8), f64x2.extract_lane(v, 0));
+    store<f64>(load<usize>(e1, 8), f64x2.extract_lane(v, 1));
+  }
+  defer_n = 0;
+}
+
+/** pow_fixed_fma_x2 without the filter: main-range lanes with kd the FMA build's take the exact emulation, the
+ * others (half-integer z, outside the range) the scalar exact path */
+function pow_fixed_fma_x2_slow(y: v128): v128 {
+  let ehi = f64x2.mul(y, f64x2.splat(lhi));
+  let c = f64x2.mul(f64x2.splat(SPLIT), y);
+  let yh = f64x2.sub(c, f64x2.sub(c, y));
+  let err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
+  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
+  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
+  main = v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
+  let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
+  let kd = f64x2.add(z, f64x2.splat(shift));
+  let ki = kd;
+  kd = f64x2.sub(kd, f64x2.splat(shift));
+  main = v128.and(main, f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5)));
+  if (!i64x2.all_true(main)) return pow_fixed_pair(y);
+  return pow_fixed_fma_x2_exact(y, yh, ehi, err, kd, ki, f64x2.le(ehi, f64x2.splat(-512)));
+}
+
+/** pow_fixed(y, true) lane by lane: the exact scalar path of pow_fixed_fma_x2 */
+function pow_fixed_pair(y: v128): v128 {
+  return f64x2(pow_fixed(f64x2.extract_lane(y, 0), true), pow_fixed(f64x2.extract_lane(y, 1), true));
+}
+
+/** whether every y in [t0, t1] (0 < t0 <= t1) has y * lhi in (-690, 680) and |y * lhi| >= 2^-54: no lane of
+ * pow_fixed_fma_x2 needs its range check (y * lhi is monotone in y) */
+export function pow_range_ok(t0: f64, t1: f64): bool {
+  let e0 = t0 * lhi;
+  let e1 = t1 * lhi;
+  return abs(e0) >= reinterpret<f64>(0x3C90000000000000) && min(e0, e1) > -690 && max(e0, e1) < 680;
 }
 
 /** the fused operations of pow_fixed_fma_x2 emulated exactly, lane by lane (main-range lanes, kd the FMA build's):
- * the same bits */
-function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v128, ki: v128): v128 {
+ * the same bits; low: specialcase's k < 0 lanes */
+function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v128, ki: v128, low: v128): v128 {
   let yl = f64x2.sub(y, yh);
   let elo = fma_split_x2(y, yh, yl, f64x2.splat(llo), f64x2.splat(llo_hi), f64x2.splat(llo - llo_hi), err, false);
   // fma(kd, NegLn2hiN, x) is exact: kd NegLn2hiN is (36-bit NegLn2hiN, |kd| < 2^17), and so is the sum
@@ -417,7 +497,8 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
   let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big
   let q45 = fma_const_x2(r, rh, rl, C5, C4);
   let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
-  return fma_x2(sbits, tmp, sbits, true);
+  // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
+  return v128.bitselect(f64x2.add(sbits, f64x2.mul(sbits, tmp)), fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */

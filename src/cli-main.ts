@@ -212,13 +212,15 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
     out = schedule(options, { start: at, length: len, dtype, out: out && out.lr[0].length === len ? out : undefined });
     return [out as ChunkResult];
   };
-  const chart = new ChartSink(s);
+  // the terminal chart scans every value: only when it is drawn
+  const drawn = noArgs || (!f.plot && !f.quiet && !toStdout && !!process.stderr.isTTY);
+  const chart = drawn ? new ChartSink(s) : null;
   await runSinks(
     s,
     f,
     compute,
     (open) => {
-      const sinks: Sink[] = [chart];
+      const sinks: Sink[] = chart ? [chart] : [];
       if (toStdout) sinks.push(format === '.npy' ? new NpyStreamSink(stdout, s) : new CsvSink(stdout, s));
       for (const p of planned) {
         if (p.flag === '--plot') sinks.push(new SvgSink(open(p), s, describe(r, start, n), null));
@@ -235,10 +237,10 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
     },
     !!f.quiet || toStdout,
   ); // no progress bar over data on the terminal
-  const picture = renderTerminal(chart.env, 12, 'lr');
+  const picture = chart ? renderTerminal(chart.env, 12, 'lr') : '';
   if (noArgs)
     stdout.append(`${describe(r, start, n)} (PyTorch's documentation example; cyclic-lr --help for more)\n${picture}`);
-  else if (!f.plot && !f.quiet && !toStdout && process.stderr.isTTY) process.stderr.write(picture);
+  else if (chart) process.stderr.write(picture);
   if (planned.length && !f.quiet)
     process.stderr.write(
       `wrote ${planned.map((p) => p.target.requested).join(' and ')}${toStdout ? ' and stdout' : ''}: ` +

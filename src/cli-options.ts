@@ -15,6 +15,8 @@ export const MAX_CONFIG_BYTES = 32 << 20;
 export const MAX_GRID_CONFIGS = 65_536;
 /** the most iterations per chunk (the hidden --chunk) */
 export const MAX_CHUNK = 1 << 24;
+/** values per chunk by default: about 1 MiB of float64, so each chunk is written while still in cache */
+export const CHUNK_VALUES = 1 << 17;
 /** the most threads --threads takes: the machine's cores × 4 */
 export const maxThreads = (): number => availableParallelism() * 4;
 
@@ -76,7 +78,8 @@ interface Flags {
   momentumOut?: string;
   plot?: string;
   quiet?: boolean;
-  chunk: number;
+  /** iterations per chunk; default: chunkOf(shape) */
+  chunk?: number;
 }
 export type { Flags };
 
@@ -172,7 +175,6 @@ export function addCommon(cmd: Command, grid: boolean): Command {
           if (x > MAX_CHUNK) throw new UsageError(`--chunk must be at most ${MAX_CHUNK}, got ${JSON.stringify(v)}`);
           return x;
         })
-        .default(1 << 20)
         .hideHelp(),
     );
 }

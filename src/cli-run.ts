@@ -1,5 +1,6 @@
 // The CLI's one streaming loop: computes the window chunk by chunk and hands every chunk to every sink, with a
 // progress bar on a terminal; a signal stops it between chunks (its temporary files are already gone).
+import { CHUNK_VALUES } from './cli-options.js';
 import { Interrupted, interruption } from './output-file.js';
 import type { Shape, Sink } from './output-sinks.js';
 import type { Row } from './wasm.js';
@@ -48,9 +49,17 @@ const stopIfSignalled = () => {
  * Streams the window of `s` in chunks of `chunk` iterations through `sinks`, then finishes each sink.
  * @throws {Interrupted} on a signal; what a sink's writer throws (OutputError, ReaderGone)
  */
-export async function stream(s: Shape, chunk: number, compute: Compute, sinks: readonly Sink[], quiet: boolean) {
+export async function stream(
+  s: Shape,
+  chunkFlag: number | undefined,
+  compute: Compute,
+  sinks: readonly Sink[],
+  quiet: boolean,
+) {
   const bar = progress(quiet);
   const perIteration = s.configs * s.groups * (s.momentum ? 2 : 1);
+  // default: about CHUNK_VALUES values a chunk, from 1,024 up to 2^20 iterations
+  const chunk = chunkFlag ?? Math.min(1 << 20, Math.max(1024, Math.floor(CHUNK_VALUES / perIteration)));
   for (let off = 0; off < s.n; off += chunk) {
     const len = Math.min(chunk, s.n - off);
     const results = await compute(s.start + off, len);

@@ -61,6 +61,8 @@ export const BLOCK_BYTES = 1 << 20;
  * least this many spans (up to MAX_TABLE_BLOCK_BYTES) so that the table costs a few percent.
  */
 const TABLE_SPANS = 64;
+/** fillPeriodic computes the fewest whole cycles of at least this many iterations, and copies them */
+const COPY_ITERATIONS = 4096;
 const MAX_TABLE_BLOCK_BYTES = 1 << 22;
 /** largest whole total_size that gets a cycle-shape table */
 const MAX_SHAPE_TOTAL = 1 << 16;
@@ -292,7 +294,9 @@ function runInto(plan: Plan, dtype: Dtype, lr: Row[], mom: Row[] | null, checkCh
  */
 function fillPeriodic(k: Kernel, j: BlockJob, lr: Row[], mom: Row[] | null, from: number, n: number): void {
   const total = j.totalSize;
-  const period = total * Math.max(1, Math.floor(j.block / total));
+  // the fewest whole cycles of at least COPY_ITERATIONS (or half a block, when less): computed once, they stay
+  // in cache while they are copied
+  const period = total * Math.ceil(Math.min(COPY_ITERATIONS, j.block / 2) / total);
   for (let i = from; i < from + n; ) {
     const t = j.start + i;
     let c = Math.floor(t / total);

@@ -253,7 +253,7 @@ describe('main(argv) refuses bad input with exit 2 (1 for the file system), writ
 });
 
 describe('main(argv) with more than one chunk of .json', () => {
-  it('writes 1.1e6 iterations (a chunk is 2^20) to .json', async () => {
+  it('writes 1.1e6 iterations (9 chunks of 2^17) to .json', async () => {
     expect(
       await main([
         '--base-lr',

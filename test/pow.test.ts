@@ -256,3 +256,27 @@ describe("every constant and table entry of both pows is glibc's own (libm.so.6'
     expect(table('EXP_DATA_TAB')).toEqual(exp.tab);
   });
 });
+
+describe("schedule()'s exp_range on the kernel's two-lane pow (range checked per block, lanes deferred)", () => {
+  // windows across exp_inline's main range end (|gamma ** t| = e^+-512) into specialcase's range and past it
+  // (overflow, underflow), above 2^26 (no whole-number shortcut) and from t = 0: the kernel must give the JS
+  // twin's bits (the twin is checked against glibc above), both libm builds
+  it.each([
+    // gamma, start, length
+    [0.99994, 8_400_000, 200_000], // t ln(gamma) crosses -512 at 8.53e6
+    [0.9, 1, 8_000], // -512 at 4,860, -690 at 6,549, then the subnormals and 0
+    [1.0001, 5_100_000, 1_800_000], // +512 at 5.12e6, +680 at 6.8e6, overflow at 7.1e6
+    [0.999999, 2 ** 26 - 3_000, 6_000], // across 2^26
+    [0.99994, 0, 5_000], // t = 0 first
+    [0.5, 1, 2_000], // every value in a few blocks under- or overflows: scalar lanes
+  ])('gamma %s, t from %s, %s iterations: kernel equals the JS twin bit for bit', (gamma, start, length) => {
+    for (const libm of LIBMS) {
+      const o = { baseLr: 0.25, maxLr: 1.5, stepSizeUp: 7, mode: 'exp_range', gamma, libm } as const;
+      const wasm = schedule(o, { start, length }).lr[0];
+      const js = schedule(o, { start, length, backend: 'js' }).lr[0];
+      let differ = 0;
+      for (let i = 0; i < length; i++) if (!Object.is(wasm[i], js[i])) differ++;
+      expect(differ, libm).toBe(0);
+    }
+  });
+});
