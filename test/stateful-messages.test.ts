@@ -105,6 +105,13 @@ describe('constructor, step() and the optimizer: code, key, a message naming the
       ['paramGroups[1] must be an object', 'got 3'],
     ],
     [
+      'a group null',
+      () => new CyclicLR({ paramGroups: [{ lr: 1, momentum: 0.9 }, null] } as any, O),
+      'ERR_OPTIMIZER',
+      'paramGroups',
+      ['paramGroups[1] must be an object', 'got null'],
+    ],
+    [
       'a group an array',
       () => new CyclicLR({ paramGroups: [[]] } as any, O),
       'ERR_OPTIMIZER',
@@ -126,6 +133,13 @@ describe('constructor, step() and the optimizer: code, key, a message naming the
       ['paramGroups[1] must have betas (like paramGroups[0])', 'when cycleMomentum is true'],
     ],
     [
+      'an Adam-like group with empty betas',
+      () => new CyclicLR({ paramGroups: [{ lr: 1, betas: [] }] }, O),
+      'ERR_OPTIMIZER',
+      'cycleMomentum',
+      ['paramGroups[0] must have betas', 'when cycleMomentum is true'],
+    ],
+    [
       'resuming without initialLr',
       () => new CyclicLR(sgd(), { ...O, lastEpoch: 5 }),
       'ERR_OPTIMIZER',
@@ -138,6 +152,13 @@ describe('constructor, step() and the optimizer: code, key, a message naming the
       'ERR_OPTIMIZER',
       'initialLr',
       ['paramGroups[0].initialLr must be a finite number', 'got "x"'],
+    ],
+    [
+      'initialLr NaN',
+      () => new CyclicLR({ paramGroups: [{ lr: 1, momentum: 0.9, initialLr: NaN }] }, O),
+      'ERR_OPTIMIZER',
+      'initialLr',
+      ['paramGroups[0].initialLr must be a finite number', 'got NaN'],
     ],
     [
       'initialLr whose read throws',
@@ -315,6 +336,12 @@ describe('loadStateDict / loadStateDictJSON: ERR_INVALID_STATE naming the state 
       ['state.step_ratio must be a number in (0, 1]', 'got 1.5'],
     ],
     [
+      'step_ratio a string',
+      load({ ...good(), step_ratio: '0.5' }),
+      'step_ratio',
+      ['state.step_ratio must be a number in (0, 1]', 'got "0.5"'],
+    ],
+    [
       'step_ratio 0',
       load({ ...good(), step_ratio: 0 }),
       'step_ratio',
@@ -410,6 +437,12 @@ describe('loadStateDict / loadStateDictJSON: ERR_INVALID_STATE naming the state 
       ['state._scale_fn_custom.__proto__ is not a field a scaleFn may take', 'got "__proto__"'],
     ],
     [
+      'a constructor field (JSON)',
+      load(JSON.parse(JSON.stringify({ ...good(), _scale_fn_custom: { constructor: 1 } })), { scaleFn: custom() }),
+      '_scale_fn_custom.constructor',
+      ['state._scale_fn_custom.constructor is not a field a scaleFn may take', 'got "constructor"'],
+    ],
+    [
       'a state whose keys cannot be listed',
       load(new Proxy(good(), { ownKeys: boom })),
       'state',
@@ -444,6 +477,25 @@ describe('loadStateDict / loadStateDictJSON: ERR_INVALID_STATE naming the state 
       load({ ...good(), _scale_fn_custom: { name: 'f' } }, { scaleFn: custom() }),
       '_scale_fn_custom.name',
       ['state._scale_fn_custom.name names a property of the scaleFn that cannot be written', 'got "f"'],
+    ],
+    [
+      'a new field for a frozen scaleFn',
+      load({ ...good(), _scale_fn_custom: { j: 2 } }, { scaleFn: Object.freeze(custom()) }),
+      '_scale_fn_custom.j',
+      ['state._scale_fn_custom.j names a property of the scaleFn that cannot be written', 'got 2'],
+    ],
+    [
+      'a field that is gone when its descriptor is read (a Proxy answering twice)',
+      () => {
+        let asked = 0;
+        const fields = new Proxy(
+          { k: 2 },
+          { getOwnPropertyDescriptor: (t, k) => (++asked > 1 ? undefined : Reflect.getOwnPropertyDescriptor(t, k)) },
+        );
+        return load({ ...good(), _scale_fn_custom: fields }, { scaleFn: custom() })();
+      },
+      '_scale_fn_custom.k',
+      ['state._scale_fn_custom.k must be a plain data property', 'got undefined'],
     ],
     [
       'a scaleFn that refuses the merge',
