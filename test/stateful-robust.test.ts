@@ -218,6 +218,35 @@ describe('a group that refuses a write: CyclicLRError, and no partial update', (
     expect(snapshot(opt, s)).toEqual(before);
   });
 
+  it.each([
+    ['momentum cycled', {}],
+    ['momentum not cycled (no momentum written, none set back)', { cycleMomentum: false }],
+  ])('group 0 of 2 refusing lr at a later step (%s): every group as before the step', (_, extra) => {
+    const opt = sgd();
+    const s = new CyclicLR(opt, { ...OPTS, ...extra });
+    s.step();
+    s.step();
+    opt.paramGroups[0] = new Proxy(opt.paramGroups[0], {
+      set: (t, k, v) => {
+        if (k === 'lr') throw new Error('no');
+        return Reflect.set(t, k, v);
+      },
+    });
+    const before = snapshot(opt, s);
+    expect(codeNamed(() => s.step())).toBe('ERR_OPTIMIZER');
+    expect(snapshot(opt, s)).toEqual(before);
+  });
+
+  it('a step gives betas a new array: the array a caller holds keeps its values', () => {
+    const opt = { paramGroups: [{ lr: 0.001, betas: [0.9, 0.999] }] };
+    const s = new CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1 });
+    const held = opt.paramGroups[0].betas;
+    const values = [...held];
+    s.step();
+    expect(opt.paramGroups[0].betas).not.toBe(held);
+    expect(held).toEqual(values);
+  });
+
   it('betas of one value (the shortest a group may have): betas[0] cycled like momentum', () => {
     const opt = { paramGroups: [{ lr: 0.001, betas: [0.9] }] };
     const s = new CyclicLR(opt, { ...OPTS, baseLr: 0.01, maxLr: 0.1 });
