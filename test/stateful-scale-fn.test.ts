@@ -23,6 +23,8 @@ describe.each(['fma', 'nofma'] as const)('scaleFn(x) of the built-in modes (libm
     [-1, 4],
     [11, 2 ** -10],
     [1024, 2 ** -1023],
+    [-1021, 2 ** 1022],
+    [-1022, 2 ** 1023],
     [0.5, 1 / Math.SQRT1_2],
     [1.5, 1 / Math.SQRT2],
     [2.5, 1 / (2 * Math.SQRT2)],
