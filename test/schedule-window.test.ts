@@ -1,0 +1,214 @@
+// schedule()'s window and result contract (src/schedule.ts): each refusal's code, key, and a message naming the
+// key, the rule and the value; the edges of the rules accepted; `out` checked for its shape; a value past the
+// result's range named by key, group and t. One table per family of messages.
+import { describe, expect, it } from 'vitest';
+import { schedule, type CyclicLRErrorCode, type Window } from '../src/index.js';
+import { thrown } from './helpers/code.js';
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const o = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 4 };
+const earlier = (length: number, options: object = o) => schedule(options as typeof o, { length });
+
+describe.each(['wasm', 'js'] as const)(
+  '[%s] a bad window: code, key, and the message naming key, rule and value',
+  (backend) => {
+    const ROWS: [string, unknown, CyclicLRErrorCode, string, string[]][] = [
+      [
+        'window null',
+        null,
+        'ERR_INVALID_WINDOW',
+        'window',
+        ['window must be an object { start, length, backend }', 'got null'],
+      ],
+      ['window an array', [], 'ERR_INVALID_WINDOW', 'window', ['window must be an object', 'got an array of 0']],
+      ['window a number', 5, 'ERR_INVALID_WINDOW', 'window', ['window must be an object', 'got 5']],
+      [
+        'an unknown key',
+        { length: 2, lenght: 3 },
+        'ERR_INVALID_WINDOW',
+        'lenght',
+        ['window has an unknown key "lenght"', 'known keys: start, length, backend, dtype, out'],
+      ],
+      [
+        'start negative',
+        { start: -1, length: 2 },
+        'ERR_INVALID_WINDOW',
+        'start',
+        ['start must be a whole number in [0, 2^53 - 1]', 'got -1'],
+      ],
+      [
+        'start fractional',
+        { start: 1.5, length: 2 },
+        'ERR_INVALID_WINDOW',
+        'start',
+        ['start must be a whole number', 'got 1.5'],
+      ],
+      [
+        'start a string',
+        { start: '1', length: 2 },
+        'ERR_INVALID_WINDOW',
+        'start',
+        ['start must be a whole number', 'got "1"'],
+      ],
+      ['length missing', {}, 'ERR_INVALID_WINDOW', 'length', ['length must be a whole number ≥ 0', 'got undefined']],
+      [
+        'length negative',
+        { length: -1 },
+        'ERR_INVALID_WINDOW',
+        'length',
+        ['length must be a whole number ≥ 0', 'got -1'],
+      ],
+      [
+        'length fractional',
+        { length: 2.5 },
+        'ERR_INVALID_WINDOW',
+        'length',
+        ['length must be a whole number ≥ 0', 'got 2.5'],
+      ],
+      [
+        'length a string',
+        { length: '2' },
+        'ERR_INVALID_WINDOW',
+        'length',
+        ['length must be a whole number ≥ 0', 'got "2"'],
+      ],
+      [
+        'the end past 2^53 - 1',
+        { start: MAX - 1, length: 3 },
+        'ERR_INVALID_WINDOW',
+        'length',
+        ['start + length - 1 must be ≤ 2^53 - 1', `got start ${MAX - 1} and length 3`],
+      ],
+      [
+        'dtype unknown',
+        { length: 2, dtype: 'float16' },
+        'ERR_INVALID_WINDOW',
+        'dtype',
+        ["dtype must be 'float64' or 'float32'", 'got "float16"'],
+      ],
+      [
+        'out a number',
+        { length: 2, out: 3 },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be an earlier result { lr, momentum }', 'got 3'],
+      ],
+      [
+        'out of another length',
+        { length: 11, out: earlier(10) },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be a float64 result of 2 groups × 11 iterations with momentum'],
+      ],
+      [
+        'out without momentum for a result with',
+        { length: 10, out: earlier(10, { ...o, cycleMomentum: false }) },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be a float64 result of 2 groups × 10 iterations with momentum'],
+      ],
+      [
+        'out of float64 for float32',
+        { length: 10, dtype: 'float32', out: earlier(10) },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be a float32 result of 2 groups × 10 iterations'],
+      ],
+      [
+        'out with one row too few',
+        { length: 10, out: { ...earlier(10), lr: earlier(10).lr.slice(1) } },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be a float64 result of 2 groups'],
+      ],
+      [
+        'out with a row of plain numbers',
+        {
+          length: 2,
+          out: {
+            lr: [
+              [0, 0],
+              [0, 0],
+            ],
+            momentum: earlier(2).momentum,
+          },
+        },
+        'ERR_INVALID_WINDOW',
+        'out',
+        ['out must be a float64 result'],
+      ],
+    ];
+    it.each(ROWS)('%s', (_what, window, code, key, words) => {
+      const w = window && typeof window === 'object' && !Array.isArray(window) ? { ...window, backend } : window;
+      const e = thrown(() => schedule(o, w as any));
+      expect([e.code, e.key]).toEqual([code, key]);
+      for (const word of words) expect(e.message).toContain(word);
+    });
+
+    it('backend unknown: ERR_INVALID_WINDOW naming backend and the value', () => {
+      const e = thrown(() => schedule(o, { length: 2, backend: 'gpu' as any }));
+      expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', 'backend']);
+      expect(e.message).toContain("backend must be 'wasm' or 'js', got \"gpu\"");
+    });
+
+    it.each([
+      ['a window ending at 2^53 - 1', { start: MAX - 2, length: 3 }, 3],
+      ['an empty window at 2^53 - 1', { start: MAX, length: 0 }, 0],
+      ['start omitted (0)', { length: 2 }, 2],
+      ['out undefined (allocates)', { length: 2, out: undefined }, 2],
+      ['out null (allocates)', { length: 2, out: null }, 2],
+    ])('accepted: %s', (_what, window, n) => {
+      const r = schedule(o, { ...window, backend } as Window);
+      expect(r.lr.map((row) => row.length)).toEqual([n, n]);
+    });
+
+    it('out without momentum for a result without momentum is written and returned', () => {
+      const noMom = { ...o, cycleMomentum: false };
+      const first = earlier(10, noMom);
+      expect(schedule(noMom, { length: 10, start: 3, backend, out: first })).toBe(first);
+      expect(first.momentum).toBeNull();
+    });
+  },
+);
+
+describe.each(['wasm', 'js'] as const)(
+  '[%s] a value past the range: ERR_OVERFLOW naming the key, group and t',
+  (backend) => {
+    it.each([
+      [
+        'lr of group 1 past float32',
+        { baseLr: [0.1, 1e39], maxLr: [1, 1e39] },
+        'float32',
+        'maxLr',
+        ['lr of group 1 overflows to Infinity at t = 5', 'float32 range'],
+      ],
+      [
+        'momentum of group 1 past float32',
+        { baseLr: 0.1, maxLr: 1, groups: 2, baseMomentum: [0.8, 1e39], maxMomentum: [0.9, 1e39] },
+        'float32',
+        'maxMomentum',
+        ['momentum of group 1 overflows to Infinity at t = 5', 'float32 range'],
+      ],
+      [
+        'lr of group 0 past float64',
+        { baseLr: 0, maxLr: 1e300, scaleFn: () => 1e300, scaleMode: 'iterations' },
+        'float64',
+        'maxLr',
+        ['lr of group 0 overflows to Infinity at t = 5', 'float64 range'],
+      ],
+    ] as const)('%s', (_what, options, dtype, key, words) => {
+      const e = thrown(() => schedule(options as any, { start: 5, length: 3, backend, dtype }));
+      expect([e.code, e.key]).toEqual(['ERR_OVERFLOW', key]);
+      for (const word of words) expect(e.message).toContain(word);
+    });
+  },
+);
+
+describe('the JS twin refuses a result past 4 GiB before allocating it', () => {
+  it('2 groups × 2^28 iterations with momentum in float64: ERR_WINDOW_TOO_LARGE naming the bytes', () => {
+    const e = thrown(() => schedule(o, { length: 2 ** 28, backend: 'js' }));
+    expect(e.code).toBe('ERR_WINDOW_TOO_LARGE');
+    expect(e.message).toContain(`${2 * 2 ** 28 * 8 * 2} bytes`);
+    expect(e.message).toContain('4 GiB');
+  });
+});
