@@ -210,6 +210,35 @@ describe('loadStateDict adopts what PyTorch adopts', () => {
     expect(got).toEqual([d.momentum![0][0], d.momentum![1][0]]);
   });
 
+  it('a scheduler without cycleMomentum loading a 1.13 state that cycles it: the groups decide, momentum first', () => {
+    const both = { paramGroups: [0, 1].map(() => ({ lr: 1, momentum: 0.5, betas: [0.7, 0.99] }) as ParamGroup) };
+    const s = new CyclicLR(both, { ...O, cycleMomentum: false });
+    const st = saved({});
+    delete st.use_beta1;
+    s.loadStateDict(st);
+    expect(s.stateDict().use_beta1).toBe(false);
+    const bare = new CyclicLR({ paramGroups: [{ lr: 1 }, { lr: 1 }] }, { ...O, cycleMomentum: false });
+    let err: unknown;
+    try {
+      bare.loadStateDict(st);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'ERR_INVALID_STATE', key: 'cycle_momentum' });
+    expect((err as Error).message).toContain('needs momentum in paramGroups[0]');
+  });
+
+  it('use_beta1 stays through a state without momentum (PyTorch: __dict__.update keeps the attribute)', () => {
+    const opt = { paramGroups: [0, 1].map(() => ({ lr: 1, momentum: 0.5, betas: [0.7, 0.99] }) as ParamGroup) };
+    const s = new CyclicLR(opt, O);
+    s.loadStateDict({ ...saved({}), use_beta1: true });
+    s.loadStateDict(saved({ cycleMomentum: false }));
+    const st = saved({});
+    delete st.use_beta1;
+    s.loadStateDict(st);
+    expect(s.stateDict().use_beta1).toBe(true);
+  });
+
   it('merged new fields are plain properties (writable, enumerable, configurable), loadable again', () => {
     const fn = Object.assign((x: number) => 1 / x, { k: 1 });
     const s = new CyclicLR(sgd(2), { ...O, scaleFn: fn });
