@@ -7,7 +7,10 @@ const options = {};
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--mutate') options.mutate = args[++i].split(',');
   else if (args[i] === '--concurrency') options.concurrency = Number(args[++i]);
-  else throw new Error(`unknown argument ${args[i]}: use --mutate FILE[,FILE] or --concurrency N`);
+  // --force: re-test every mutant, the incremental file's results too (static mutants, which have no per-test
+  // coverage, are otherwise never re-run after a test change: stryker-js#4372)
+  else if (args[i] === '--force') options.force = true;
+  else throw new Error(`unknown argument ${args[i]}: use --mutate FILE[,FILE], --concurrency N or --force`);
 }
 // one file's run has its own sandbox and reports, so two files can be measured side by side
 if (options.mutate?.length === 1) {
