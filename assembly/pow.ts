@@ -531,9 +531,11 @@ export function pow_fixed_x2(y: v128): v128 {
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(yhi, lhi_v);
   let elo = f64x2.add(f64x2.mul(ylo, lhi_v), f64x2.mul(y, f64x2.splat(llo)));
-  // see: exp_inline; lanes outside its main range take the scalar path
+  // see: exp_inline; its main range and specialcase's x in [512, 680) and (-690, -512], where specialcase's
+  // scalings by powers of two are exact and its roundings the main range's; other lanes take the scalar path
   let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-  let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
+  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
+  main = v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), false), pow_fixed(f64x2.extract_lane(y, 1), false));
   }
