@@ -251,7 +251,13 @@ function scales(
       if (fma) pow_defer(c_buf + (BLOCK >> 1), ((BLOCK << 3) - (BLOCK >> 1)) >> 4);
       let first = t0 + <f64>i;
       if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0 && pow_range_ok(first, t0 + <f64>(n - 1))) {
-        // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range
+        // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range; two pairs a turn
+        for (; i + 3 < n; i += 4) {
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
+          let j_v = f64x2.add(i_v, f64x2.splat(2));
+          pow_fixed_fma_x2(s_buf + (i << 3) + 16, f64x2.add(t0_v, j_v), true, false, proven + ((i - i0) >> 1) + 1);
+          i_v = f64x2.add(i_v, f64x2.splat(4));
+        }
         for (; i + 1 < n; i += 2) {
           pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
           i_v = f64x2.add(i_v, f64x2.splat(2));
@@ -262,6 +268,11 @@ function scales(
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else {
+        for (; i + 3 < n; i += 4) {
+          v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
+          v128.store(s_buf + (i << 3) + 16, pow_fixed_x2(f64x2.add(t0_v, f64x2.add(i_v, f64x2.splat(2)))));
+          i_v = f64x2.add(i_v, f64x2.splat(4));
+        }
         for (; i + 1 < n; i += 2) {
           v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
           i_v = f64x2.add(i_v, f64x2.splat(2));
