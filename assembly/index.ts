@@ -1,5 +1,6 @@
 import {
-  pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok, pow_defer, pow_defer_flush,
+  pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok,
+  pow_defer, pow_defer_flush, pow_defer_unproven, pow_defer_lane,
 } from "./pow";
 
 // scale kinds, mirrored in src/plan.ts
@@ -49,9 +50,14 @@ export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
   if (!fma) v = pow_fixed_x2(f64x2(t0, t1));
   else {
     let out = __heap_base + 32;
+    let proven = __heap_base + 48;
     pow_defer(__heap_base, 1);
-    if (small && pow_range_ok(min(t0, t1), max(t0, t1))) pow_fixed_fma_x2(out, f64x2(t0, t1), true, false);
-    else pow_fixed_fma_x2(out, f64x2(t0, t1), small, true);
+    let y = f64x2(t0, t1);
+    if (small && pow_range_ok(min(t0, t1), max(t0, t1))) pow_fixed_fma_x2(out, y, true, false, proven);
+    else pow_fixed_fma_x2(out, y, small, true, proven);
+    let m = load<u8>(proven);
+    if (!(m & 1)) pow_defer_lane(out, t0);
+    if (!(m & 2)) pow_defer_lane(out + 8, t1);
     pow_defer_flush();
     v = v128.load(out);
   }
@@ -239,28 +245,41 @@ function scales(
       // t >= 1: no t == 0 and no sign to fix, two lanes at a time
       let t0_v = f64x2.splat(t0);
       let i_v = f64x2(<f64>i, <f64>(i + 1));
-      // the FMA pow's deferred lanes wait in c_buf (exp_range reads no cycle)
-      if (fma) pow_defer(c_buf, BLOCK >> 1);
+      // the FMA pow's proven bytes (one a pair) and deferred lanes wait in c_buf (exp_range reads no cycle)
+      let i0 = i;
+      let proven = c_buf;
+      if (fma) pow_defer(c_buf + (BLOCK >> 1), ((BLOCK << 3) - (BLOCK >> 1)) >> 4);
       let first = t0 + <f64>i;
       if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0 && pow_range_ok(first, t0 + <f64>(n - 1))) {
-        // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range
+        // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range; two pairs a turn
+        for (; i + 3 < n; i += 4) {
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
+          let j_v = f64x2.add(i_v, f64x2.splat(2));
+          pow_fixed_fma_x2(s_buf + (i << 3) + 16, f64x2.add(t0_v, j_v), true, false, proven + ((i - i0) >> 1) + 1);
+          i_v = f64x2.add(i_v, f64x2.splat(4));
+        }
         for (; i + 1 < n; i += 2) {
-          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false);
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else if (fma) {
         for (; i + 1 < n; i += 2) {
-          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true);
+          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true, proven + ((i - i0) >> 1));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else {
+        for (; i + 3 < n; i += 4) {
+          v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
+          v128.store(s_buf + (i << 3) + 16, pow_fixed_x2(f64x2.add(t0_v, f64x2.add(i_v, f64x2.splat(2)))));
+          i_v = f64x2.add(i_v, f64x2.splat(4));
+        }
         for (; i + 1 < n; i += 2) {
           v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       }
+      if (fma) pow_defer_unproven(proven, (i - i0) >> 1, s_buf, t0, i0);
     }
-    if (fma) pow_defer_flush();
     for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg, fma));
   } else if (kind == TABLE_CYCLE) {
     for (let i: u32 = 0; i < n; i++) {
@@ -348,6 +367,23 @@ function fill_row<T, S>(
   let amp_v = f64x2.splat(amp);
   let k_v = f64x2.splat(k);
   let i: u32 = 0;
+  if (sizeof<T>() == 8) {
+    // four values a turn
+    for (; i + 3 < n; i += 4) {
+      let a = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
+      let c = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3), 16));
+      if (sizeof<S>() == 2) {
+        a = f64x2.mul(a, k_v);
+        c = f64x2.mul(c, k_v);
+      }
+      if (sizeof<S>() == 4) {
+        a = f64x2.mul(a, v128.load(s_buf + (i << 3)));
+        c = f64x2.mul(c, v128.load(s_buf + (i << 3), 16));
+      }
+      v128.store(out + (i << 3), minus ? f64x2.sub(base_v, a) : f64x2.add(base_v, a));
+      v128.store(out + (i << 3), minus ? f64x2.sub(base_v, c) : f64x2.add(base_v, c), 16);
+    }
+  }
   for (; i + 1 < n; i += 2) {
     let base_height = f64x2.mul(amp_v, v128.load(sf_buf + (i << 3)));
     if (sizeof<S>() == 2) base_height = f64x2.mul(base_height, k_v);

@@ -330,23 +330,22 @@ export function pow_fixed(y: f64, fma: bool): f64 {
   return exp_inline(ehi, elo, false);
 }
 
-/** exp_inline's table on two lanes: T[idx] (off 0, tail) or T[idx + 1] (off 8, the bits of scale before top) */
+/** exp_inline's table entries T[idx], T[idx + 1] for one lane's ki, as one v128 (tail, the bits of scale before
+ * top) */
 // @ts-ignore: decorator
 @inline
-function exp_tab_x2(ki: v128, off: usize): v128 {
+function exp_pair(ki: i64): v128 {
   const N_MASK = (1 << EXP_TABLE_BITS) - 1;
-  let i0 = usize((i64x2.extract_lane(ki, 0) & N_MASK) << 1) << alignof<u64>();
-  let i1 = usize((i64x2.extract_lane(ki, 1) & N_MASK) << 1) << alignof<u64>();
-  return i64x2(load<i64>(EXP_DATA_TAB + i0 + off), load<i64>(EXP_DATA_TAB + i1 + off));
+  return v128.load(EXP_DATA_TAB + (usize((ki & N_MASK) << 1) << alignof<u64>()));
 }
 
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)) into out (16 bytes), glibc's FMA bits: the plain
- * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; a lane it
- * cannot prove is deferred (pow_defer_flush computes it exactly). checked false: the caller proved every lane's
- * y * lhi in (-690, 680) and of magnitude at least 2^-54 */
+ * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; the byte
+ * at proven gets bit k set when lane k is proven (pow_defer_unproven computes the others exactly). checked false:
+ * the caller proved every lane's y * lhi in (-690, 680) and of magnitude at least 2^-54 */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool): void {
+export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool, proven: usize): void {
   // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker;
   // small: both y whole and |y| < 2^26, so y is its own 26-bit high half)
   let lhi_v = f64x2.splat(lhi);
@@ -371,6 +370,7 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
     let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
     if (!i64x2.all_true(v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9))))) {
       v128.store(out, pow_fixed_pair(y));
+      store<u8>(proven, 3);
       return;
     }
   }
@@ -383,8 +383,10 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   // r = xtail + fma(kd, NegLn2loN, fma(kd, NegLn2hiN, x)); the inner fma is exact
   let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
   r = f64x2.add(elo, r);
-  let tail = exp_tab_x2(ki, 0);
-  let scale = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  let t0 = exp_pair(i64x2.extract_lane(ki, 0));
+  let t1 = exp_pair(i64x2.extract_lane(ki, 1));
+  let tail = v128.shuffle<i64>(t0, t1, 0, 2);
+  let scale = i64x2.add(v128.shuffle<i64>(t0, t1, 1, 3), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   // tmp = fma(fma(r, C5, C4), r2 * r2, fma(fma(r, C3, C2), r2, tail + r)), each product rounded here
   let r2 = f64x2.mul(r, r);
   let q23 = f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3)));
@@ -398,14 +400,25 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   let hi = f64x2.add(scale, f64x2.add(p, b));
   let lo = f64x2.add(scale, f64x2.sub(p, b));
   v128.store(out, hi);
-  let ok = v128.and(f64x2.eq(hi, lo), whole);
-  if (!fast_ok || !i64x2.all_true(ok)) defer_x2(out, y, ok);
+  store<u8>(proven, i64x2.bitmask(v128.and(f64x2.eq(hi, lo), whole)) & (fast_ok ? 3 : 0));
 }
 
-/** the lanes of y whose ok is 0, onto the list pow_defer_flush computes (out: where their results go) */
-function defer_x2(out: usize, y: v128, ok: v128): void {
-  if (!fast_ok || !i64x2.extract_lane(ok, 0)) defer(out, f64x2.extract_lane(y, 0));
-  if (!fast_ok || !i64x2.extract_lane(ok, 1)) defer(out + 8, f64x2.extract_lane(y, 1));
+/** Defers the lanes pow_fixed_fma_x2 did not prove: `pairs` proven bytes at proven, for y = t0 + i and out at
+ * out + 8 i, i = i0 + 2 p + lane; then computes every deferred lane. Called after a run of pow_fixed_fma_x2. */
+export function pow_defer_unproven(proven: usize, pairs: u32, out: usize, t0: f64, i0: u32): void {
+  let p: u32 = 0;
+  while (p < pairs) {
+    if (p + 16 <= pairs && i8x16.all_true(i8x16.eq(v128.load(proven + p), i8x16.splat(3)))) {
+      p += 16;
+      continue;
+    }
+    let m = load<u8>(proven + p);
+    let i = i0 + 2 * p;
+    if (!(m & 1)) defer(out + (<usize>i << 3), t0 + <f64>i);
+    if (!(m & 2)) defer(out + (<usize>(i + 1) << 3), t0 + <f64>(i + 1));
+    p++;
+  }
+  pow_defer_flush();
 }
 
 /** where deferred lanes wait: defer_cap entries (y: f64, out: usize) of 16 bytes at defer_ptr; set by pow_defer */
@@ -428,6 +441,11 @@ function defer(out: usize, y: f64): void {
   store<f64>(e, y);
   store<usize>(e, out, 8);
   defer_n++;
+}
+
+/** Defers one lane (y, its result at out) as pow_fixed_fma_x2's caller would; for the tests' pow_x2. */
+export function pow_defer_lane(out: usize, y: f64): void {
+  defer(out, y);
 }
 
 /** Computes every deferred lane exactly, two at a time, into its out; called after a run of pow_fixed_fma_x2. */
@@ -488,8 +506,10 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
     f64x2.mul(kd, f64x2.splat(NegLn2loN - split_hi(NegLn2loN))));
   r = sum_odd_x2(r, q, qe, false);
   r = f64x2.add(elo, r);
-  let tail = exp_tab_x2(ki, 0);
-  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  let t0 = exp_pair(i64x2.extract_lane(ki, 0));
+  let t1 = exp_pair(i64x2.extract_lane(ki, 1));
+  let tail = v128.shuffle<i64>(t0, t1, 0, 2);
+  let sbits = i64x2.add(v128.shuffle<i64>(t0, t1, 1, 3), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
   let c = f64x2.mul(f64x2.splat(SPLIT), r);
   let rh = f64x2.sub(c, f64x2.sub(c, r));
@@ -511,9 +531,11 @@ export function pow_fixed_x2(y: v128): v128 {
   let lhi_v = f64x2.splat(lhi);
   let ehi = f64x2.mul(yhi, lhi_v);
   let elo = f64x2.add(f64x2.mul(ylo, lhi_v), f64x2.mul(y, f64x2.splat(llo)));
-  // see: exp_inline; lanes outside its main range take the scalar path
+  // see: exp_inline; its main range and specialcase's x in [512, 680) and (-690, -512], where specialcase's
+  // scalings by powers of two are exact and its roundings the main range's; other lanes take the scalar path
   let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-  let main = v128.and(i64x2.ge_s(abstop, i64x2.splat(0x3C9)), i64x2.lt_s(abstop, i64x2.splat(0x408)));
+  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
+  main = v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), false), pow_fixed(f64x2.extract_lane(y, 1), false));
   }
@@ -523,8 +545,10 @@ export function pow_fixed_x2(y: v128): v128 {
   kd = f64x2.sub(kd, f64x2.splat(shift));
   let r = f64x2.add(f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))), f64x2.mul(kd, f64x2.splat(NegLn2loN)));
   r = f64x2.add(r, elo);
-  let tail = exp_tab_x2(ki, 0);
-  let sbits = i64x2.add(exp_tab_x2(ki, 8), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  let t0 = exp_pair(i64x2.extract_lane(ki, 0));
+  let t1 = exp_pair(i64x2.extract_lane(ki, 1));
+  let tail = v128.shuffle<i64>(t0, t1, 0, 2);
+  let sbits = i64x2.add(v128.shuffle<i64>(t0, t1, 1, 3), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
   let r2 = f64x2.mul(r, r);
   let tmp = f64x2.add(
     f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),

@@ -3,6 +3,7 @@
 
   test/fixtures/pow_glibc_VARIANT.bin   (gamma, t, gamma ** t) triples, little-endian float64, as CPython computes
                                         them (float ** int); overflow (OverflowError) written as inf
+  test/fixtures/pow_glibc_edges_VARIANT.bin  8,000 such triples at the ends of the kernel's two-lane ranges
   test/fixtures/pow_glibc_VARIANT.json  FNV-1a (32 bit) of the bits of gamma ** t over PAIRS deterministic pairs that
                                         test/pow.test.ts generates again (xorshift32, same seed): a one-ulp change
                                         in any value changes it
@@ -38,6 +39,24 @@ with open(os.path.join(out_dir, f'pow_glibc_{variant}.bin'), 'wb') as out:
     for g in GAMMAS:
         for t in TS:
             out.write(struct.pack('<ddd', g, float(t), pw(g, float(t))))
+
+# the edges: (gamma, t, gamma ** t) with t ln(gamma) near the ends of the kernel's two-lane ranges (exp's main
+# range +-512, specialcase's normal range -690 and 680) and inside them
+random.seed(20261203)
+with open(os.path.join(out_dir, f'pow_glibc_edges_{variant}.bin'), 'wb') as out:
+    for _ in range(8000):
+        k = random.random()
+        if k < 0.3:
+            g = 1 - random.random() * 10 ** -random.uniform(1, 12)
+        elif k < 0.5:
+            g = 1 + random.random() * 10 ** -random.uniform(1, 12)
+        else:
+            g = math.exp(random.uniform(-40, 40))
+        band = random.choice([(-520, -505), (505, 520), (-695, -685), (675, 685), (-700, 700)])
+        if math.log(g) == 0:
+            continue
+        t = float(max(1, round(random.uniform(*band) / math.log(g))))
+        out.write(struct.pack('<ddd', g, t, pw(g, t)))
 
 # the hash: the generator is test/pow.test.ts hashPairs(), operation for operation
 M = 0xFFFFFFFF

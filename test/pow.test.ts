@@ -257,6 +257,21 @@ describe("every constant and table entry of both pows is glibc's own (libm.so.6'
   });
 });
 
+describe("gamma ** t at the ends of the kernel's two-lane ranges equals glibc's, both builds", () => {
+  it.each(LIBMS)('8,000 (gamma, t) with t ln(gamma) near +-512, -690 and 680 (pow_glibc_edges_%s.bin)', (libm) => {
+    const e = triples(`pow_glibc_edges_${libm}.bin`);
+    const mismatches = { js: 0, scalar: 0, twoLane: 0 };
+    for (let k = 0; k < e.length; k += 3) {
+      const [g, t, v] = [e[k], e[k + 1], e[k + 2]];
+      if (!Object.is(expScale(g, powPrepare(g, libm), t), v)) mismatches.js++;
+      if (!Object.is(kernelPowVariant(g, t, libm === 'fma'), v)) mismatches.scalar++;
+      if (!Object.is(kernelPowX2(g, t, libm), v)) mismatches.twoLane++;
+    }
+    expect(e.length).toBe(3 * 8000);
+    expect(mismatches).toEqual({ js: 0, scalar: 0, twoLane: 0 });
+  });
+});
+
 describe("schedule()'s exp_range on the kernel's two-lane pow (range checked per block, lanes deferred)", () => {
   // windows across exp_inline's main range end (|gamma ** t| = e^+-512) into specialcase's range and past it
   // (overflow, underflow), above 2^26 (no whole-number shortcut) and from t = 0: the kernel must give the JS
