@@ -160,12 +160,12 @@ describe('values past the range are ERR_OVERFLOW, never written: the bound count
       'float32',
     ],
     ["triangular2 at a negative cycle: the window's largest scale", null, 'float64'],
-    ['exp_range gamma 2: the scale at the end of the window', null, 'float64'],
+    ['exp_range gamma 2 from t = 0: the scale at the end of the window (1 at its start)', null, 'float64'],
   ] as const)('%s', (what, options, dtype) => {
     const f = what.startsWith('triangular2')
       ? () => stepTo({ baseLr: 0, maxLr: 1e10, stepSizeUp: 1, mode: 'triangular2' }, -2001)
       : what.startsWith('exp_range')
-        ? () => schedule({ baseLr: 0, maxLr: 1e10, mode: 'exp_range', gamma: 2 }, { start: 990, length: 11 })
+        ? () => schedule({ baseLr: 0, maxLr: 1e10, mode: 'exp_range', gamma: 2 }, { start: 0, length: 1001 })
         : () => schedule(options!, { start: 1998, length: 4, dtype }); // t = 2000: the peak of cycle 1
     expect(thrown(f).code).toBe('ERR_OVERFLOW');
   });
