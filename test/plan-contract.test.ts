@@ -182,7 +182,18 @@ describe('values past the range are ERR_OVERFLOW, never written: the bound count
 describe('a custom scaleFn is called for the cycles (or iterations) of the window, once each', () => {
   const calls = (o: Partial<CyclicLROptions>, start: number, length: number) => {
     const xs: number[] = [];
-    schedule({ baseLr: 0, maxLr: 1, ...o, scaleFn: (x) => (xs.push(x), 1) }, { start, length });
+    schedule(
+      {
+        baseLr: 0,
+        maxLr: 1,
+        ...o,
+        scaleFn: (x) => {
+          xs.push(x);
+          return 1;
+        },
+      },
+      { start, length },
+    );
     return xs;
   };
   it.each([
