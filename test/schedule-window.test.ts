@@ -2,8 +2,8 @@
 // key, the rule and the value; the edges of the rules accepted; `out` checked for its shape; a value past the
 // result's range named by key, group and t. One table per family of messages.
 import { describe, expect, it } from 'vitest';
-import { schedule, type CyclicLRErrorCode, type Window } from '../src/index.js';
-import { thrown } from './helpers/code.js';
+import { CyclicLR, schedule, type CyclicLRErrorCode, type Window } from '../src/index.js';
+import { sgd, thrown } from './helpers/code.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const o = { baseLr: [0.001, 0.01], maxLr: [0.006, 0.1], stepSizeUp: 4 };
@@ -180,35 +180,89 @@ describe.each(['wasm', 'js'] as const)(
         { baseLr: [0.1, 1e39], maxLr: [1, 1e39] },
         'float32',
         'maxLr',
-        ['lr of group 1 overflows to Infinity at t = 5', 'float32 range'],
+        ['lr of group 1 overflows to Infinity at t = 8', 'float32 range'],
       ],
       [
         'momentum of group 1 past float32',
         { baseLr: 0.1, maxLr: 1, groups: 2, baseMomentum: [0.8, 1e39], maxMomentum: [0.9, 1e39] },
         'float32',
         'maxMomentum',
-        ['momentum of group 1 overflows to Infinity at t = 5', 'float32 range'],
+        ['momentum of group 1 overflows to Infinity at t = 8', 'float32 range'],
       ],
       [
         'lr of group 0 past float64',
-        { baseLr: 0, maxLr: 1e300, scaleFn: () => 1e300, scaleMode: 'iterations' },
+        { baseLr: 0, maxLr: 1e300, stepSizeUp: 4, scaleFn: () => 1e300, scaleMode: 'iterations' },
         'float64',
         'maxLr',
-        ['lr of group 0 overflows to Infinity at t = 5', 'float64 range'],
+        ['lr of group 0 overflows to Infinity at t = 9', 'float64 range'],
       ],
     ] as const)('%s', (_what, options, dtype, key, words) => {
-      const e = thrown(() => schedule(options as any, { start: 5, length: 3, backend, dtype }));
+      // t = 8 starts cycle 2 (factor 0): a scaled lr overflows only from t = 9
+      const e = thrown(() => schedule(options as any, { start: 8, length: 3, backend, dtype }));
       expect([e.code, e.key]).toEqual(['ERR_OVERFLOW', key]);
       for (const word of words) expect(e.message).toContain(word);
     });
   },
 );
 
-describe('the JS twin refuses a result past 4 GiB before allocating it', () => {
-  it('2 groups × 2^28 iterations with momentum in float64: ERR_WINDOW_TOO_LARGE naming the bytes', () => {
+describe('schedule() refuses a result past 4 GiB before planning it; the JS twin of CyclicLR.peek() too', () => {
+  it('2 groups × 2^28 iterations with momentum in float64 (8 GiB): ERR_WINDOW_TOO_LARGE naming the size', () => {
     const e = thrown(() => schedule(o, { length: 2 ** 28, backend: 'js' }));
+    expect([e.code, e.key]).toEqual(['ERR_WINDOW_TOO_LARGE', 'length']);
+    expect(e.message).toContain(`2 groups × ${2 ** 28} iterations need ${2 * 2 ** 28 * 8 * 2} bytes`);
+  });
+
+  it('peek(2^28) of 2 groups with momentum on the js backend: ERR_WINDOW_TOO_LARGE naming the bytes', () => {
+    const s = new CyclicLR(sgd(2), { ...o, backend: 'js' });
+    const e = thrown(() => s.peek(2 ** 28));
     expect(e.code).toBe('ERR_WINDOW_TOO_LARGE');
-    expect(e.message).toContain(`${2 * 2 ** 28 * 8 * 2} bytes`);
-    expect(e.message).toContain('4 GiB');
+    expect(e.message).toContain(`the window needs ${2 * 2 ** 28 * 8 * 2} bytes`);
+  });
+});
+
+describe('out is read like an option: a getter that throws is named', () => {
+  it.each(['lr', 'momentum'])('out.%s whose read throws', (key) => {
+    const out = Object.defineProperty({ lr: [], momentum: [] }, key, {
+      get: () => {
+        throw new RangeError('boom');
+      },
+    });
+    const e = thrown(() => schedule(o, { length: 2, out: out as any }));
+    expect(e.key).toBe(`out.${key}`);
+    expect(e.message).toContain(`out.${key} could not be read: RangeError: boom`);
+  });
+
+  it('out with momentum for a result without: named "without momentum"', () => {
+    const e = thrown(() => schedule({ ...o, cycleMomentum: false }, { length: 10, out: earlier(10) }));
+    expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', 'out']);
+    expect(e.message).toContain('2 groups × 10 iterations without momentum');
+  });
+
+  it('out with one row right and one of another length: refused', () => {
+    const { lr, momentum } = earlier(10);
+    const e = thrown(() => schedule(o, { length: 10, out: { lr: [lr[0], new Float64Array(9)], momentum } }));
+    expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', 'out']);
+  });
+
+  it('a window whose keys cannot be listed: named window', () => {
+    const w = new Proxy(
+      { length: 2 },
+      {
+        ownKeys: () => {
+          throw new RangeError('boom');
+        },
+      },
+    );
+    const e = thrown(() => schedule(o, w));
+    expect(e.key).toBe('window');
+    expect(e.message).toContain('window could not be read: RangeError: boom');
+  });
+});
+
+describe('values at the edge of the range are written (the scan for non-finite values finds none)', () => {
+  it('lr up to 1e300 without momentum: the bound reaches the limit, every value is finite', () => {
+    const { lr, momentum } = schedule({ baseLr: 0, maxLr: 1e300, stepSizeUp: 2, cycleMomentum: false }, { length: 4 });
+    expect(momentum).toBeNull();
+    expect(Array.from(lr[0])).toEqual([0, 5e299, 1e300, 5e299]);
   });
 });
