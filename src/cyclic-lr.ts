@@ -17,6 +17,7 @@ import { callScaleFn, planWindow, triangular2Scale } from './plan.js';
 import { expScale, powFixed, powPrepare } from './pow.js';
 import { parsePythonJSON, toPythonJSON } from './python-json.js';
 import { runPlan, type Backend, type ScheduleResult } from './schedule.js';
+import { MAX_MEMORY_BYTES } from './wasm.js';
 
 /** A param group as the scheduler reads and writes it (PyTorch's keys in camelCase). */
 export interface ParamGroup {
@@ -328,7 +329,8 @@ export class CyclicLR {
   /**
    * The next `n` iterations' values for every group, computed by the kernel, without changing any state:
    * `lr[g][i]` (and `momentum[g][i]`) are what the groups would hold after i + 1 more `step()` calls.
-   * @throws {CyclicLRError} `ERR_INVALID_WINDOW` for a bad `n`; `ERR_OVERFLOW`/`ERR_SCALE_FN` as `step()` would.
+   * @throws {CyclicLRError} `ERR_INVALID_WINDOW` for a bad `n`; `ERR_WINDOW_TOO_LARGE` past 4 GiB of results (as
+   *   `schedule()`); `ERR_OVERFLOW`/`ERR_SCALE_FN` as `step()` would.
    * @example
    * const { lr } = scheduler.peek(1_000_000); // a million steps ahead, state untouched
    */
@@ -337,6 +339,15 @@ export class CyclicLR {
       throw new CyclicLRError('ERR_INVALID_WINDOW', `n must be a whole number ≥ 0, got ${show(n)}`, 'n');
     }
     const G = this.#G;
+    // the cap schedule() applies, before planning or allocating (either path below allocates n values per row)
+    const bytes = G * n * 8 * (this.#r.cycleMomentum ? 2 : 1);
+    if (bytes > MAX_MEMORY_BYTES) {
+      throw new CyclicLRError(
+        'ERR_WINDOW_TOO_LARGE',
+        `peek(${n}) of ${G} groups needs ${bytes} bytes of results, more than the 4 GiB one call may return`,
+        'n',
+      );
+    }
     const start = this.#lastEpoch + 1;
     if (Number.isSafeInteger(start) && Number.isSafeInteger(start + n)) {
       return runPlan(planWindow(this.#r, start, n), this.#backend);

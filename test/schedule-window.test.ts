@@ -1,7 +1,7 @@
 // schedule()'s window and result contract (src/schedule.ts): each refusal's code, key, and a message naming the
 // key, the rule and the value; the edges of the rules accepted; `out` checked for its shape; a value past the
 // result's range named by key, group and t. One table per family of messages.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CyclicLR, schedule, type CyclicLRErrorCode, type Window } from '../src/index.js';
 import { sgd, thrown } from './helpers/code.js';
 
@@ -205,19 +205,30 @@ describe.each(['wasm', 'js'] as const)(
   },
 );
 
-describe('schedule() refuses a result past 4 GiB before planning it; the JS twin of CyclicLR.peek() too', () => {
+describe('a result past 4 GiB is refused before planning or allocating: schedule() and CyclicLR.peek()', () => {
   it('2 groups × 2^28 iterations with momentum in float64 (8 GiB): ERR_WINDOW_TOO_LARGE naming the size', () => {
     const e = thrown(() => schedule(o, { length: 2 ** 28, backend: 'js' }));
     expect([e.code, e.key]).toEqual(['ERR_WINDOW_TOO_LARGE', 'length']);
     expect(e.message).toContain(`2 groups × ${2 ** 28} iterations need ${2 * 2 ** 28 * 8 * 2} bytes`);
   });
 
-  it('peek(2^28) of 2 groups with momentum on the js backend: ERR_WINDOW_TOO_LARGE naming the bytes', () => {
-    const s = new CyclicLR(sgd(2), { ...o, backend: 'js' });
-    const e = thrown(() => s.peek(2 ** 28));
-    expect(e.code).toBe('ERR_WINDOW_TOO_LARGE');
-    expect(e.message).toContain(`the window needs ${2 * 2 ** 28 * 8 * 2} bytes`);
-  });
+  it.each([
+    ['wasm', 0],
+    ['js', 0],
+    ['wasm', 0.5],
+    ['js', 0.5],
+  ] as const)(
+    '[%s] peek(2^28) of 2 groups with momentum at lastEpoch %d: ERR_WINDOW_TOO_LARGE naming the bytes',
+    (backend, epoch) => {
+      vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+      const s = new CyclicLR(sgd(2), { ...o, backend });
+      if (epoch) s.step(epoch); // a fractional lastEpoch: peek's step-by-step path
+      const e = thrown(() => s.peek(2 ** 28));
+      expect([e.code, e.key]).toEqual(['ERR_WINDOW_TOO_LARGE', 'n']);
+      expect(e.message).toContain(`peek(${2 ** 28}) of 2 groups needs ${2 * 2 ** 28 * 8 * 2} bytes`);
+      vi.restoreAllMocks();
+    },
+  );
 });
 
 describe('out is read like an option: a getter that throws is named', () => {
