@@ -39,7 +39,10 @@ export function scheduleChunks(
   window: Window & { chunkLength?: number },
 ): Generator<ScheduleChunk<Row>> {
   const r = resolveOptions(options);
-  const chunkLength = window && typeof window === 'object' ? (readKey(window, 'chunkLength') ?? 1 << 20) : undefined;
+  const chunkLength =
+    window && typeof window === 'object'
+      ? (readKey(window, 'chunkLength', 'chunkLength', 'ERR_INVALID_WINDOW') ?? 1 << 20)
+      : undefined;
   if (typeof chunkLength !== 'number' || !Number.isSafeInteger(chunkLength) || chunkLength < 1) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',

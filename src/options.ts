@@ -1,5 +1,5 @@
 // Options validation, in one place: PyTorch's CyclicLR arguments in camelCase -> a checked, resolved form.
-import { CyclicLRError, show } from './errors.js';
+import { CyclicLRError, type CyclicLRErrorCode, show } from './errors.js';
 
 /** PyTorch's built-in modes. */
 export type Mode = 'triangular' | 'triangular2' | 'exp_range';
@@ -113,20 +113,20 @@ const bad = (key: string, rule: string, v: unknown): CyclicLRError =>
   new CyclicLRError('ERR_INVALID_OPTION', `${key} ${rule}, got ${show(v)}`, key);
 
 /** Reads `obj[key]`, turning a throwing getter or proxy trap into a CyclicLRError. */
-export function readKey(obj: object, key: string, what = key): unknown {
+export function readKey(obj: object, key: string, what = key, code: CyclicLRErrorCode = 'ERR_INVALID_OPTION'): unknown {
   try {
     return (obj as Record<string, unknown>)[key];
   } catch (e) {
-    throw new CyclicLRError('ERR_INVALID_OPTION', `${what} could not be read: ${errorText(e)}`, what);
+    throw new CyclicLRError(code, `${what} could not be read: ${errorText(e)}`, what);
   }
 }
 
-/** The own enumerable keys of `obj`, as a CyclicLRError if a proxy refuses. */
-export function ownKeys(obj: object, what: string): string[] {
+/** The own enumerable keys of `obj`, as a CyclicLRError (`code`) if a proxy refuses. */
+export function ownKeys(obj: object, what: string, code: CyclicLRErrorCode = 'ERR_INVALID_OPTION'): string[] {
   try {
     return Object.keys(obj);
   } catch (e) {
-    throw new CyclicLRError('ERR_INVALID_OPTION', `${what} could not be read: ${errorText(e)}`, what);
+    throw new CyclicLRError(code, `${what} could not be read: ${errorText(e)}`, what);
   }
 }
 

@@ -170,7 +170,8 @@ export async function scheduleParallel(
   options: CyclicLROptions,
   window: Window & { threads?: number },
 ): Promise<ScheduleResult<Row>> {
-  const threadsIn = window && typeof window === 'object' ? readKey(window, 'threads') : undefined;
+  const threadsIn =
+    window && typeof window === 'object' ? readKey(window, 'threads', 'threads', 'ERR_INVALID_WINDOW') : undefined;
   if (threadsIn !== undefined && (typeof threadsIn !== 'number' || !Number.isSafeInteger(threadsIn) || threadsIn < 1)) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',

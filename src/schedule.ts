@@ -5,6 +5,9 @@ import { type Chunk, type Plan, planWindow } from './plan.js';
 import { fillJs } from './reference.js';
 import { MAX_MEMORY_BYTES, allocate, resultBytes, rowsOf, runWasm, type Dtype, type Row } from './wasm.js';
 
+/** a window (or its out) that cannot be read is a window error */
+const W = 'ERR_INVALID_WINDOW';
+
 export type { Dtype } from './wasm.js';
 
 /** Which implementation computes the values: the WebAssembly kernel, or its pure-TypeScript twin. Same bits. */
@@ -50,7 +53,7 @@ export function resolveWindow(window: unknown): {
       'window',
     );
   }
-  for (const k of ownKeys(window, 'window')) {
+  for (const k of ownKeys(window, 'window', W)) {
     if (!WINDOW_KEYS.includes(k))
       throw new CyclicLRError(
         'ERR_INVALID_WINDOW',
@@ -58,9 +61,9 @@ export function resolveWindow(window: unknown): {
         k,
       );
   }
-  const start = readKey(window, 'start') ?? 0;
-  const length = readKey(window, 'length');
-  const backend = readKey(window, 'backend') ?? 'wasm';
+  const start = readKey(window, 'start', 'start', W) ?? 0;
+  const length = readKey(window, 'length', 'length', W);
+  const backend = readKey(window, 'backend', 'backend', W) ?? 'wasm';
   if (typeof start !== 'number' || !Number.isSafeInteger(start) || start < 0) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',
@@ -81,11 +84,11 @@ export function resolveWindow(window: unknown): {
   if (backend !== 'wasm' && backend !== 'js') {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `backend must be 'wasm' or 'js', got ${show(backend)}`, 'backend');
   }
-  const dtype = readKey(window, 'dtype') ?? 'float64';
+  const dtype = readKey(window, 'dtype', 'dtype', W) ?? 'float64';
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new CyclicLRError('ERR_INVALID_WINDOW', `dtype must be 'float64' or 'float32', got ${show(dtype)}`, 'dtype');
   }
-  const out = readKey(window, 'out') ?? undefined;
+  const out = readKey(window, 'out', 'out', W) ?? undefined;
   if (out !== undefined && (out === null || typeof out !== 'object')) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',
@@ -103,8 +106,8 @@ function checkOut(out: ScheduleResult<Row>, plan: Plan, dtype: Dtype): void {
     Array.isArray(rows) &&
     rows.length === plan.groups &&
     rows.every((r) => r instanceof Arr && r.length === plan.length);
-  const lr = readKey(out, 'lr', 'out.lr');
-  const momentum = readKey(out, 'momentum', 'out.momentum');
+  const lr = readKey(out, 'lr', 'out.lr', W);
+  const momentum = readKey(out, 'momentum', 'out.momentum', W);
   if (!rowsOk(lr) || (plan.momentum ? !rowsOk(momentum) : momentum !== null)) {
     throw new CyclicLRError(
       'ERR_INVALID_WINDOW',

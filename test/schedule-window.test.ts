@@ -2,7 +2,14 @@
 // key, the rule and the value; the edges of the rules accepted; `out` checked for its shape; a value past the
 // result's range named by key, group and t. One table per family of messages.
 import { describe, expect, it, vi } from 'vitest';
-import { CyclicLR, schedule, type CyclicLRErrorCode, type Window } from '../src/index.js';
+import {
+  CyclicLR,
+  schedule,
+  scheduleChunks,
+  scheduleParallel,
+  type CyclicLRErrorCode,
+  type Window,
+} from '../src/index.js';
 import { sgd, thrown } from './helpers/code.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -266,8 +273,47 @@ describe('out is read like an option: a getter that throws is named', () => {
       },
     );
     const e = thrown(() => schedule(o, w));
-    expect(e.key).toBe('window');
+    expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', 'window']);
     expect(e.message).toContain('window could not be read: RangeError: boom');
+  });
+
+  it.each([
+    ['start', 'start'],
+    ['length', 'length'],
+    ['out', 'out'],
+  ])('a window whose %s getter throws: ERR_INVALID_WINDOW naming %s', (key, named) => {
+    const w = Object.defineProperty({ length: 2 }, key, {
+      enumerable: true,
+      get() {
+        throw new RangeError('boom');
+      },
+    });
+    const e = thrown(() => schedule(o, w));
+    expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', named]);
+  });
+
+  it('scheduleChunks, scheduleParallel: a throwing chunkLength or threads getter is ERR_INVALID_WINDOW', async () => {
+    const throwing = (key: string) =>
+      Object.defineProperty({ length: 4 }, key, {
+        enumerable: true,
+        get() {
+          throw new RangeError('boom');
+        },
+      });
+    const c = thrown(() => [...scheduleChunks(o, throwing('chunkLength'))]);
+    expect([c.code, c.key]).toEqual(['ERR_INVALID_WINDOW', 'chunkLength']);
+    const p = await scheduleParallel(o, throwing('threads')).catch((e) => e);
+    expect([p.code, p.key]).toEqual(['ERR_INVALID_WINDOW', 'threads']);
+  });
+
+  it('out whose lr getter throws: ERR_INVALID_WINDOW naming out.lr', () => {
+    const out = Object.defineProperty({ momentum: null }, 'lr', {
+      get() {
+        throw new RangeError('boom');
+      },
+    });
+    const e = thrown(() => schedule(o, { length: 2, out: out as never }));
+    expect([e.code, e.key]).toEqual(['ERR_INVALID_WINDOW', 'out.lr']);
   });
 });
 
