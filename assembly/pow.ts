@@ -339,6 +339,15 @@ function exp_pair(ki: i64): v128 {
   return v128.load(EXP_DATA_TAB + (usize((ki & N_MASK) << 1) << alignof<u64>()));
 }
 
+/** the lanes whose x = y * lhi the two-lane paths take: |x| >= 2^-54 and x in (-690, 680) (see pow_fixed_fma_x2) */
+// @ts-ignore: decorator
+@inline
+function two_lane_range(ehi: v128): v128 {
+  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
+  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
+  return v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
+}
+
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)) into out (16 bytes), glibc's FMA bits: the plain
  * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; the byte
  * at proven gets bit k set when lane k is proven (pow_defer_unproven computes the others exactly). checked false:
@@ -366,9 +375,7 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   // where scale, scale * tmp and the result are normal (specialcase's scalings by powers of two are exact) and the
   // exact path's Veltkamp split of scale cannot overflow; other lanes take the scalar path
   if (checked) {
-    let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-    let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
-    if (!i64x2.all_true(v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9))))) {
+    if (!i64x2.all_true(two_lane_range(ehi))) {
       v128.store(out, pow_fixed_pair(y));
       store<u8>(proven, 3);
       return;
@@ -468,9 +475,7 @@ function pow_fixed_fma_x2_slow(y: v128): v128 {
   let c = f64x2.mul(f64x2.splat(SPLIT), y);
   let yh = f64x2.sub(c, f64x2.sub(c, y));
   let err = dekker_x2(ehi, yh, f64x2.sub(y, yh), f64x2.splat(lhi_hi), f64x2.splat(lhi_lo));
-  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
-  main = v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
+  let main = two_lane_range(ehi);
   let z = f64x2.mul(f64x2.splat(InvLn2N), ehi);
   let kd = f64x2.add(z, f64x2.splat(shift));
   let ki = kd;
@@ -533,9 +538,7 @@ export function pow_fixed_x2(y: v128): v128 {
   let elo = f64x2.add(f64x2.mul(ylo, lhi_v), f64x2.mul(y, f64x2.splat(llo)));
   // see: exp_inline; its main range and specialcase's x in [512, 680) and (-690, -512], where specialcase's
   // scalings by powers of two are exact and its roundings the main range's; other lanes take the scalar path
-  let abstop = v128.and(i64x2.shr_u(ehi, 52), i64x2.splat(0x7FF));
-  let main = v128.and(f64x2.gt(ehi, f64x2.splat(-690)), f64x2.lt(ehi, f64x2.splat(680)));
-  main = v128.and(main, i64x2.ge_s(abstop, i64x2.splat(0x3C9)));
+  let main = two_lane_range(ehi);
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), false), pow_fixed(f64x2.extract_lane(y, 1), false));
   }
