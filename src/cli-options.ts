@@ -78,7 +78,7 @@ interface Flags {
   momentumOut?: string;
   plot?: string;
   quiet?: boolean;
-  /** iterations per chunk; default: chunkOf(shape) */
+  /** iterations per chunk; default (stream): about CHUNK_VALUES values a chunk */
   chunk?: number;
 }
 export type { Flags };
