@@ -1,6 +1,6 @@
 import {
   pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok,
-  pow_defer, pow_defer_flush, pow_defer_unproven, pow_defer_lane,
+  pow_fix_lanes, pow_fix_pair,
 } from "./pow";
 
 // scale kinds, mirrored in src/plan.ts
@@ -44,21 +44,16 @@ export let pow_x2_hi: f64 = 0;
 export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
   pow_prepare(gamma, fma);
   let small = max(abs(t0), abs(t1)) < 67108864 && floor(t0) == t0 && floor(t1) == t1; // whole, below 2^26
-  // scales()'s choice: the range checked per pair, or once for [t0, t1]; room for one deferred lane at __heap_base,
-  // so a pair whose lanes are both deferred also fills the list and flushes it midway
+  // scales()'s choice: the range checked per pair, or once for [t0, t1]; unproven lanes computed exactly after
   let v: v128;
   if (!fma) v = pow_fixed_x2(f64x2(t0, t1));
   else {
     let out = __heap_base + 32;
-    let proven = __heap_base + 48;
-    pow_defer(__heap_base, 1);
     let y = f64x2(t0, t1);
-    if (small && pow_range_ok(min(t0, t1), max(t0, t1))) pow_fixed_fma_x2(out, y, true, false, proven);
-    else pow_fixed_fma_x2(out, y, small, true, proven);
-    let m = load<u8>(proven);
-    if (!(m & 1)) pow_defer_lane(out, t0);
-    if (!(m & 2)) pow_defer_lane(out + 8, t1);
-    pow_defer_flush();
+    let m = small && pow_range_ok(min(t0, t1), max(t0, t1))
+      ? pow_fixed_fma_x2(out, y, true, false)
+      : pow_fixed_fma_x2(out, y, small, true);
+    if (m != 3) pow_fix_pair(out, out + 8, t0, t1, m);
     v = v128.load(out);
   }
   pow_x2_hi = f64x2.extract_lane(v, 1);
@@ -245,26 +240,27 @@ function scales(
       // t >= 1: no t == 0 and no sign to fix, two lanes at a time
       let t0_v = f64x2.splat(t0);
       let i_v = f64x2(<f64>i, <f64>(i + 1));
-      // the FMA pow's proven bytes (one a pair) and deferred lanes wait in c_buf (exp_range reads no cycle)
-      let i0 = i;
-      let proven = c_buf;
-      if (fma) pow_defer(c_buf + (BLOCK >> 1), ((BLOCK << 3) - (BLOCK >> 1)) >> 4);
+      // the FMA pow's unproven lanes: their indices in c_buf (exp_range reads no cycle), computed after the loop
+      let list = c_buf;
+      let nd: u32 = 0;
       let first = t0 + <f64>i;
       if (fma && t0 + <f64>n <= 67108864 && floor(t0) == t0 && pow_range_ok(first, t0 + <f64>(n - 1))) {
         // every t a whole number below 2^26, every gamma ** t in pow_fixed_fma_x2's range; two pairs a turn
         for (; i + 3 < n; i += 4) {
-          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
+          let m = pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false);
+          nd = defer_lanes(list, nd, i, m);
           let j_v = f64x2.add(i_v, f64x2.splat(2));
-          pow_fixed_fma_x2(s_buf + (i << 3) + 16, f64x2.add(t0_v, j_v), true, false, proven + ((i - i0) >> 1) + 1);
+          m = pow_fixed_fma_x2(s_buf + (i << 3) + 16, f64x2.add(t0_v, j_v), true, false);
+          nd = defer_lanes(list, nd, i + 2, m);
           i_v = f64x2.add(i_v, f64x2.splat(4));
         }
         for (; i + 1 < n; i += 2) {
-          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false, proven + ((i - i0) >> 1));
+          nd = defer_lanes(list, nd, i, pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), true, false));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else if (fma) {
         for (; i + 1 < n; i += 2) {
-          pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true, proven + ((i - i0) >> 1));
+          nd = defer_lanes(list, nd, i, pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       } else {
@@ -278,7 +274,7 @@ function scales(
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
       }
-      if (fma) pow_defer_unproven(proven, (i - i0) >> 1, s_buf, t0, i0);
+      if (fma) pow_fix_lanes(list, nd, s_buf, t0);
     }
     for (; i < n; i++) store<f64>(s_buf + (i << 3), exp_scale(gamma, t0 + <f64>i, neg, fma));
   } else if (kind == TABLE_CYCLE) {
@@ -288,6 +284,16 @@ function scales(
   } else {
     memory.copy(s_buf, table + (<usize>b << 3), <usize>n << 3);
   }
+}
+
+/** appends the indices i, i + 1 of a pair's lanes to list (n long) where bit k of proven is clear, without a branch */
+// @ts-ignore: decorator
+@inline
+function defer_lanes(list: usize, n: u32, i: u32, proven: i32): u32 {
+  store<u32>(list + (<usize>n << 2), i);
+  n += ~proven & 1;
+  store<u32>(list + (<usize>n << 2), i + 1);
+  return n + ((~proven >> 1) & 1);
 }
 
 /**

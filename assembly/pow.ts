@@ -349,12 +349,12 @@ function two_lane_range(ehi: v128): v128 {
 }
 
 /** pow_fixed_fma on two lanes y (finite, |y| in [2^-65, 2^63)) into out (16 bytes), glibc's FMA bits: the plain
- * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; the byte
- * at proven gets bit k set when lane k is proven (pow_defer_unproven computes the others exactly). checked false:
- * the caller proved every lane's y * lhi in (-690, 680) and of magnitude at least 2^-54 */
+ * operations in the FMA build's order, then a filter that proves their rounded result is the fused one; returns
+ * bit k set when lane k is proven (pow_fix_lanes computes the others exactly). checked false: the caller proved
+ * every lane's y * lhi in (-690, 680) and of magnitude at least 2^-54 */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool, proven: usize): void {
+export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool): i32 {
   // see: e_pow.c __pow, __FP_FAST_FMA: ehi = y * hi exactly as the FMA build; err = y hi - ehi exactly (Dekker;
   // small: both y whole and |y| < 2^26, so y is its own 26-bit high half)
   let lhi_v = f64x2.splat(lhi);
@@ -377,8 +377,7 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   if (checked) {
     if (!i64x2.all_true(two_lane_range(ehi))) {
       v128.store(out, pow_fixed_pair(y));
-      store<u8>(proven, 3);
-      return;
+      return 3;
     }
   }
   // see: exp_inline; kd = fma(InvLn2N, x, shift) is the plain one unless z is a half-integer
@@ -407,65 +406,25 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   let hi = f64x2.add(scale, f64x2.add(p, b));
   let lo = f64x2.add(scale, f64x2.sub(p, b));
   v128.store(out, hi);
-  store<u8>(proven, i64x2.bitmask(v128.and(f64x2.eq(hi, lo), whole)) & (fast_ok ? 3 : 0));
+  return i64x2.bitmask(v128.and(f64x2.eq(hi, lo), whole)) & (fast_ok ? 3 : 0);
 }
 
-/** Defers the lanes pow_fixed_fma_x2 did not prove: `pairs` proven bytes at proven, for y = t0 + i and out at
- * out + 8 i, i = i0 + 2 p + lane; then computes every deferred lane. Called after a run of pow_fixed_fma_x2. */
-export function pow_defer_unproven(proven: usize, pairs: u32, out: usize, t0: f64, i0: u32): void {
-  let p: u32 = 0;
-  while (p < pairs) {
-    if (p + 16 <= pairs && i8x16.all_true(i8x16.eq(v128.load(proven + p), i8x16.splat(3)))) {
-      p += 16;
-      continue;
-    }
-    let m = load<u8>(proven + p);
-    let i = i0 + 2 * p;
-    if (!(m & 1)) defer(out + (<usize>i << 3), t0 + <f64>i);
-    if (!(m & 2)) defer(out + (<usize>(i + 1) << 3), t0 + <f64>(i + 1));
-    p++;
+/** Computes exactly, two at a time, the n lanes pow_fixed_fma_x2 did not prove: list holds their u32 indices i,
+ * y = t0 + i with its result at out + 8 i. Called after a run of pow_fixed_fma_x2. */
+export function pow_fix_lanes(list: usize, n: u32, out: usize, t0: f64): void {
+  for (let k: u32 = 0; k < n; k += 2) {
+    let i0 = load<u32>(list + (<usize>k << 2));
+    let i1 = load<u32>(list + (<usize>min(k + 1, n - 1) << 2));
+    pow_fix_pair(out + (<usize>i0 << 3), out + (<usize>i1 << 3), t0 + <f64>i0, t0 + <f64>i1, 0);
   }
-  pow_defer_flush();
 }
 
-/** where deferred lanes wait: defer_cap entries (y: f64, out: usize) of 16 bytes at defer_ptr; set by pow_defer */
-let defer_ptr: usize = 0;
-let defer_cap: u32 = 0;
-let defer_n: u32 = 0;
-
-/** Lets pow_fixed_fma_x2 defer up to cap lanes at ptr (16 cap bytes); called before a run of it. */
-export function pow_defer(ptr: usize, cap: u32): void {
-  defer_ptr = ptr;
-  defer_cap = cap;
-  defer_n = 0;
-}
-
-// @ts-ignore: decorator
-@inline
-function defer(out: usize, y: f64): void {
-  if (defer_n == defer_cap) pow_defer_flush();
-  let e = defer_ptr + (<usize>defer_n << 4);
-  store<f64>(e, y);
-  store<usize>(e, out, 8);
-  defer_n++;
-}
-
-/** Defers one lane (y, its result at out) as pow_fixed_fma_x2's caller would; for the tests' pow_x2. */
-export function pow_defer_lane(out: usize, y: f64): void {
-  defer(out, y);
-}
-
-/** Computes every deferred lane exactly, two at a time, into its out; called after a run of pow_fixed_fma_x2. */
-export function pow_defer_flush(): void {
-  let last = defer_ptr + (<usize>(defer_n - 1) << 4);
-  for (let k: u32 = 0; k < defer_n; k += 2) {
-    let e0 = defer_ptr + (<usize>k << 4);
-    let e1 = min(e0 + 16, last);
-    let v = pow_fixed_fma_x2_slow(f64x2(load<f64>(e0), load<f64>(e1)));
-    store<f64>(load<usize>(e0, 8), f64x2.extract_lane(v, 0));
-    store<f64>(load<usize>(e1, 8), f64x2.extract_lane(v, 1));
-  }
-  defer_n = 0;
+/** Writes pow_fixed_fma(y0) to out0 and pow_fixed_fma(y1) to out1 exactly, but not a lane whose bit k is set in
+ * proven (pow_fixed_fma_x2 proved it) */
+export function pow_fix_pair(out0: usize, out1: usize, y0: f64, y1: f64, proven: i32): void {
+  let v = pow_fixed_fma_x2_slow(f64x2(y0, y1));
+  if (!(proven & 1)) store<f64>(out0, f64x2.extract_lane(v, 0));
+  if (!(proven & 2)) store<f64>(out1, f64x2.extract_lane(v, 1));
 }
 
 /** pow_fixed_fma_x2 without the filter: main-range lanes with kd the FMA build's take the exact emulation, the
