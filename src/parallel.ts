@@ -12,6 +12,7 @@ import {
   kernel,
   kernelModule,
   prepareJob,
+  touchPages,
   rowsOf,
   type Dtype,
   type Row,
@@ -29,6 +30,7 @@ const NODE_OS = 'node:os';
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const prepareJob = ${prepareJob.toString()};
+const touchPages = ${touchPages.toString()};
 const fillBlocks = ${fillBlocks.toString()};
 let k = null;
 parentPort.on('message', ({ id, module, job, sab, at, from, n }) => {
@@ -292,8 +294,11 @@ async function runRounds(
       if (!ok[i]) return here(p);
       const row = (q: number) => new Arr(sab as unknown as ArrayBuffer, at(r, p) + q * p.n * E, p.n);
       for (let g = 0; g < G; g++) {
+        touchPages(lr[g], p.from, p.n);
         lr[g].set(row(g), p.from);
-        if (mom) mom[g].set(row(G + g), p.from);
+        if (!mom) continue;
+        touchPages(mom[g], p.from, p.n);
+        mom[g].set(row(G + g), p.from);
       }
     });
   }
