@@ -32,8 +32,11 @@ const median = (task) => task.result.latency.p50;
 async function measure(tasks, iterations = ITER) {
   const bench = new Bench({ time: 0, iterations, warmupIterations: 1, warmupTime: 0 });
   // a cold sample starts from a collected heap: the results earlier samples dropped are freed (not left to a GC
-  // that would land inside a later sample, of this task or of its baseline)
-  const collect = globalThis.gc ? { beforeEach: () => globalThis.gc() } : {};
+  // that would land inside a later sample, of this task or of its baseline). A major GC, not gc() without
+  // options: that one also leaves the next call of the library's JS path 70–280 µs slower (measured on a
+  // 1-iteration schedule(): 85–299 µs after gc(), 25–35 µs after gc({ type: 'major' }), 14 µs without a GC),
+  // which no call of a running program pays and which swamped the T = 1e5 rows
+  const collect = globalThis.gc ? { beforeEach: () => globalThis.gc({ type: 'major', execution: 'sync' }) } : {};
   for (const [name, fn] of tasks) bench.add(name, fn, name.includes('cold') ? collect : {});
   await bench.run();
   return Object.fromEntries(
