@@ -30,6 +30,8 @@ import { EXP_DATA_TAB, POW_LOG_DATA_TAB } from "./pow-tables";
 // @ts-ignore: decorator
 @inline const FILTER_U: f64 = reinterpret<f64>(0x3CA0000000000000); // 2^-53, the unit roundoff
 // @ts-ignore: decorator
+@inline const TINY: f64 = reinterpret<f64>(16); // 2^-1070
+// @ts-ignore: decorator
 @inline const FILTER_D: f64 = reinterpret<f64>(0x3AE0000000000000); // 2^-81, the filter's absolute term
 
 /** log(x) of the prepared base as lhi + llo (the split pow_lut multiplies by y); set by pow_prepare. */
@@ -441,7 +443,58 @@ function pow_fixed_fma_x2_slow(y: v128): v128 {
   kd = f64x2.sub(kd, f64x2.splat(shift));
   main = v128.and(main, f64x2.ne(f64x2.abs(f64x2.sub(z, kd)), f64x2.splat(0.5)));
   if (!i64x2.all_true(main)) return pow_fixed_pair(y);
-  return pow_fixed_fma_x2_exact(y, yh, ehi, err, kd, ki, f64x2.le(ehi, f64x2.splat(-512)));
+  let low = f64x2.le(ehi, f64x2.splat(-512));
+  cert_ok = i64x2.splat(-1);
+  let v = pow_fixed_fma_x2_cert(y, ehi, err, kd, ki, low);
+  if (i64x2.all_true(cert_ok)) return v;
+  return pow_fixed_fma_x2_exact(y, yh, ehi, err, kd, ki, low);
+}
+
+/** the lanes every fma_cert_x2 since it was last set to all ones proved */
+let cert_ok: v128 = i64x2.splat(-1);
+
+/** c + x on two lanes where x is known to within dx / 2 only (dx / 2 >= |x_true - x|, u |x| + u dx and 2^-1075):
+ * returns H = fl(c + fl(x + dx)) and clears in cert_ok the lanes where H != fl(c + fl(x - dx)). Where they are
+ * equal, fl(c + x_true), whose argument lies between the two sums before rounding, is H (rounding is monotone). */
+// @ts-ignore: decorator
+@inline
+function sum_cert_x2(c: v128, x: v128, dx: v128): v128 {
+  let hi = f64x2.add(c, f64x2.add(x, dx));
+  cert_ok = v128.and(cert_ok, f64x2.eq(hi, f64x2.add(c, f64x2.sub(x, dx))));
+  return hi;
+}
+
+/** fma(a, b, c) on two lanes the cheap way: sum_cert_x2 of c and p = fl(a b) (|p - a b| <= u |p| + 2^-1075) with
+ * dx = 8 u |p| + 2^-1070 */
+// @ts-ignore: decorator
+@inline
+function fma_cert_x2(a: v128, b: v128, c: v128): v128 {
+  let p = f64x2.mul(a, b);
+  return sum_cert_x2(c, p, f64x2.add(f64x2.mul(f64x2.abs(p), f64x2.splat(8 * FILTER_U)), f64x2.splat(TINY)));
+}
+
+/** pow_fixed_fma_x2_exact with each fused operation before the last one proven by fma_cert_x2 instead of emulated
+ * (a lane it cannot prove clears cert_ok: the caller then takes the exact path), the last one emulated */
+function pow_fixed_fma_x2_cert(y: v128, ehi: v128, err: v128, kd: v128, ki: v128, low: v128): v128 {
+  // see: e_pow.c __pow, __FP_FAST_FMA: elo = fma(y, lo, err), here y * lo rounded first: |elo_fma - elo| <=
+  // 1.01 u |p| + 2.01 u |elo| + 2^-1072, within half of de = 16 u (|p| + |elo|) + 2^-1070
+  let p = f64x2.mul(y, f64x2.splat(llo));
+  let elo = f64x2.add(p, err);
+  let de = f64x2.add(f64x2.mul(f64x2.add(f64x2.abs(p), f64x2.abs(elo)), f64x2.splat(16 * FILTER_U)), f64x2.splat(TINY));
+  // see: exp_inline as the FMA build computes it: r = xtail + fma(kd, NegLn2loN, fma(kd, NegLn2hiN, x)), the inner
+  // fma exact
+  let r = fma_cert_x2(kd, f64x2.splat(NegLn2loN), f64x2.add(ehi, f64x2.mul(kd, f64x2.splat(NegLn2hiN))));
+  r = sum_cert_x2(r, elo, de);
+  let t0 = exp_pair(i64x2.extract_lane(ki, 0));
+  let t1 = exp_pair(i64x2.extract_lane(ki, 1));
+  let tail = v128.shuffle<i64>(t0, t1, 0, 2);
+  let sbits = i64x2.add(v128.shuffle<i64>(t0, t1, 1, 3), i64x2.shl(ki, 52 - EXP_TABLE_BITS));
+  let r2 = f64x2.mul(r, r);
+  let q23 = fma_cert_x2(r, f64x2.splat(C3), f64x2.splat(C2));
+  let q45 = fma_cert_x2(r, f64x2.splat(C5), f64x2.splat(C4));
+  let tmp = fma_cert_x2(q45, f64x2.mul(r2, r2), fma_cert_x2(q23, r2, f64x2.add(r, tail)));
+  // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
+  return v128.bitselect(f64x2.add(sbits, f64x2.mul(sbits, tmp)), fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed(y, true) lane by lane: the exact scalar path of pow_fixed_fma_x2 */
