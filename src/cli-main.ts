@@ -55,7 +55,8 @@ import {
 } from './output-sinks.js';
 import { scheduleParallel } from './parallel.js';
 import { renderTerminal } from './plot.js';
-import { type ScheduleResult, schedule } from './schedule.js';
+import { planWindow } from './plan.js';
+import { runPlan, type ScheduleResult, schedule } from './schedule.js';
 import type { Row } from './wasm.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -207,9 +208,10 @@ async function runSchedule(f: Flags, noArgs: boolean, ctx: Context, stdout: Stdo
   );
 
   let out: ScheduleResult<Row> | undefined;
+  // schedule() of each chunk without resolving the options again (r is theirs): what scheduleChunks does
   const compute: Compute = async (at, len) => {
     if (threads !== undefined) return [await scheduleParallel(options, { start: at, length: len, dtype, threads })];
-    out = schedule(options, { start: at, length: len, dtype, out: out && out.lr[0].length === len ? out : undefined });
+    out = runPlan(planWindow(r, at, len), 'wasm', dtype, out && out.lr[0].length === len ? out : undefined);
     return [out as ChunkResult];
   };
   // the terminal chart scans every value: only when it is drawn

@@ -233,6 +233,20 @@ describe('cyclic-lr writes what schedule() computes', () => {
   });
 });
 
+describe('dist/cli.js is one bundled file (npm run build:cli): a start without module resolution', () => {
+  it('imports only node: builtins (no ./*.js of dist/, no package), and still reads its version', () => {
+    const text = readFileSync(CLI, 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const specifiers = [...text.matchAll(/^\s*import\b[^;'"]*?(?:from\s*)?["']([^"']+)["']/gm)].map((m) => m[1]);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((s) => !s.startsWith('node:'))).toEqual([]);
+    expect(text).not.toMatch(/\bimport\(\s*["'](?!node:)/);
+    expect(text).not.toMatch(/\brequire\(\s*["'](?!node:)/);
+    const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+    expect(run(['--version'], tmp()).stdout.toString().trim()).toBe(version);
+  });
+});
+
 describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1; nothing partial is left', () => {
   it.each([
     [['--bogus'], /unknown option '--bogus'/],
