@@ -36,7 +36,7 @@ const KERNEL_BUILT = /embedded build\/kernel\.wasm/;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'cyclic-lr-build-'));
-  const scripts = ['build-kernel.mjs', 'embed-wasm.mjs', 'dist-guard.mjs'].map((s) => `scripts/${s}`);
+  const scripts = ['build-kernel.mjs', 'embed-wasm.mjs', 'dist-guard.mjs', 'build-cli.mjs'].map((s) => `scripts/${s}`);
   for (const f of ['assembly', 'src', 'asconfig.json', 'package.json', 'tsconfig.json', ...scripts])
     cpSync(path.join(root, f), path.join(dir, f), { recursive: true, preserveTimestamps: true });
   for (const f of ['kernel.wasm', 'kernel.stamp'])

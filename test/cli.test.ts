@@ -245,6 +245,14 @@ describe('dist/cli.js is one bundled file (npm run build:cli): a start without m
     const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
     expect(run(['--version'], tmp()).stdout.toString().trim()).toBe(version);
   });
+
+  it.each(['commander', 'd3-scale', 'd3-array', 'd3-format'])('carries the licence of %s, which it bundles', (name) => {
+    const text = readFileSync(CLI, 'utf8');
+    const notices = text.slice(text.lastIndexOf('/*! The packages bundled in this file and their licences:'));
+    const pkg = JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8'));
+    expect(notices).toContain(`${name}@${pkg.version} (${pkg.license})`);
+    expect(notices).toMatch(/Permission (is hereby granted|to use, copy, modify)/);
+  });
 });
 
 describe('cyclic-lr refuses bad input in one line, exit 2; runtime errors exit 1; nothing partial is left', () => {
