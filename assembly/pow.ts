@@ -494,7 +494,10 @@ function pow_fixed_fma_x2_cert(y: v128, ehi: v128, err: v128, kd: v128, ki: v128
   let q45 = fma_cert_x2(r, f64x2.splat(C5), f64x2.splat(C4));
   let tmp = fma_cert_x2(q45, f64x2.mul(r2, r2), fma_cert_x2(q23, r2, f64x2.add(r, tail)));
   // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
-  return v128.bitselect(f64x2.add(sbits, f64x2.mul(sbits, tmp)), fma_x2(sbits, tmp, sbits, true), low);
+  // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
+  let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
+  let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
+  return v128.bitselect(lowv, fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed(y, true) lane by lane: the exact scalar path of pow_fixed_fma_x2 */
@@ -535,7 +538,10 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
   let q45 = fma_const_x2(r, rh, rl, C5, C4);
   let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
   // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
-  return v128.bitselect(f64x2.add(sbits, f64x2.mul(sbits, tmp)), fma_x2(sbits, tmp, sbits, true), low);
+  // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
+  let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
+  let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
+  return v128.bitselect(lowv, fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */

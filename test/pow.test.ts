@@ -295,3 +295,13 @@ describe("schedule()'s exp_range on the kernel's two-lane pow (range checked per
     }
   });
 });
+
+describe("the two-lane FMA pow's specialcase k < 0 lanes rescale as glibc does (scale * tmp kept normal)", () => {
+  it('gamma 2.3214005588701257e-150, t = 2 (t ln gamma = -689.09): schedule() equals glibc (python3 g ** 2)', () => {
+    const g = 2.3214005588701257e-150;
+    const o = { baseLr: 0, maxLr: 1, stepSizeUp: 1000, cycleMomentum: false } as const;
+    const r = schedule({ ...o, mode: 'exp_range', gamma: g }, { start: 0, length: 4 });
+    const sf = schedule({ ...o, mode: 'triangular' }, { start: 0, length: 4 }).lr[0][2]; // 0 + 1 * scale_factor
+    expect(Object.is(r.lr[0][2], sf * 5.3889005547225314e-300)).toBe(true);
+  });
+});
