@@ -374,7 +374,7 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   let elo = f64x2.add(f64x2.mul(y, f64x2.splat(llo)), err);
   // exp_inline's main range |x| in [2^-54, 512), and specialcase's x in [512, 680) (k > 0: the same fused result
   // scaled by 2^1009) and (-690, -512] (k < 0: scale + scale * tmp, two roundings, within the filter's bound),
-  // where scale, scale * tmp and the result are normal (specialcase's scalings by powers of two are exact) and the
+  // where scale and the result are normal (specialcase's scalings by powers of two are exact) and the
   // exact path's Veltkamp split of scale cannot overflow; other lanes take the scalar path
   if (checked) {
     if (!i64x2.all_true(two_lane_range(ehi))) {
@@ -401,10 +401,12 @@ export function pow_fixed_fma_x2(out: usize, y: v128, small: bool, checked: bool
   let q45 = f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)));
   let tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(q23, r2)), f64x2.mul(q45, f64x2.mul(r2, r2)));
   // the fused result (fma(scale, tmp, scale), or specialcase's scale + scale * tmp) is within d of scale + p,
-  // p = scale * tmp; b = scale (14 u |r| + 2^-81) >= d plus the roundings of p + b and p - b: when scale + (p + b)
+  // p = scale * tmp; b = scale (14 u |r| + 2^-81) + 2^-1070 >= d plus the roundings of p + b and p - b (2^-1070:
+  // p, p + b and p - b may be subnormal on k < 0 lanes, each rounding then up to 2^-1075): when scale + (p + b)
   // and scale + (p - b) round alike, so does every value between (rounding is monotone), the fused one among them
   let p = f64x2.mul(scale, tmp);
   let b = f64x2.mul(scale, f64x2.add(f64x2.mul(f64x2.abs(r), f64x2.splat(14 * FILTER_U)), f64x2.splat(FILTER_D)));
+  b = f64x2.add(b, f64x2.splat(TINY));
   let hi = f64x2.add(scale, f64x2.add(p, b));
   let lo = f64x2.add(scale, f64x2.sub(p, b));
   v128.store(out, hi);
@@ -493,7 +495,6 @@ function pow_fixed_fma_x2_cert(y: v128, ehi: v128, err: v128, kd: v128, ki: v128
   let q23 = fma_cert_x2(r, f64x2.splat(C3), f64x2.splat(C2));
   let q45 = fma_cert_x2(r, f64x2.splat(C5), f64x2.splat(C4));
   let tmp = fma_cert_x2(q45, f64x2.mul(r2, r2), fma_cert_x2(q23, r2, f64x2.add(r, tail)));
-  // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
   // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
   let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
   let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
@@ -537,7 +538,6 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
   let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big
   let q45 = fma_const_x2(r, rh, rl, C5, C4);
   let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
-  // specialcase's k < 0 lanes (low): scale + scale * tmp, rounded twice, on the normal scale
   // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
   let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
   let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
@@ -555,7 +555,7 @@ export function pow_fixed_x2(y: v128): v128 {
   let ehi = f64x2.mul(yhi, lhi_v);
   let elo = f64x2.add(f64x2.mul(ylo, lhi_v), f64x2.mul(y, f64x2.splat(llo)));
   // see: exp_inline; its main range and specialcase's x in [512, 680) and (-690, -512], where specialcase's
-  // scalings by powers of two are exact and its roundings the main range's; other lanes take the scalar path
+  // scalings by powers of two are exact (k < 0 rescaled as glibc does); other lanes take the scalar path
   let main = two_lane_range(ehi);
   if (!i64x2.all_true(main)) {
     return f64x2(pow_fixed(f64x2.extract_lane(y, 0), false), pow_fixed(f64x2.extract_lane(y, 1), false));
@@ -575,5 +575,9 @@ export function pow_fixed_x2(y: v128): v128 {
     f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),
     f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)))),
   );
-  return f64x2.add(sbits, f64x2.mul(sbits, tmp));
+  // see: specialcase, k < 0 on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
+  let low = f64x2.le(ehi, f64x2.splat(-512));
+  let scale = v128.bitselect(i64x2.add(sbits, i64x2.splat(1022 << 52)), sbits, low);
+  let v = f64x2.add(scale, f64x2.mul(scale, tmp));
+  return v128.bitselect(f64x2.mul(v, f64x2.splat(reinterpret<f64>(0x0010000000000000))), v, low);
 }

@@ -296,12 +296,25 @@ describe("schedule()'s exp_range on the kernel's two-lane pow (range checked per
   });
 });
 
-describe("the two-lane FMA pow's specialcase k < 0 lanes rescale as glibc does (scale * tmp kept normal)", () => {
-  it('gamma 2.3214005588701257e-150, t = 2 (t ln gamma = -689.09): schedule() equals glibc (python3 g ** 2)', () => {
-    const g = 2.3214005588701257e-150;
-    const o = { baseLr: 0, maxLr: 1, stepSizeUp: 1000, cycleMomentum: false } as const;
-    const r = schedule({ ...o, mode: 'exp_range', gamma: g }, { start: 0, length: 4 });
-    const sf = schedule({ ...o, mode: 'triangular' }, { start: 0, length: 4 }).lr[0][2]; // 0 + 1 * scale_factor
-    expect(Object.is(r.lr[0][2], sf * 5.3889005547225314e-300)).toBe(true);
+describe("the two-lane pows' specialcase k < 0 lanes rescale as glibc does (scale * tmp kept normal)", () => {
+  // t ln(gamma) in (-690, -676): scale * tmp can be subnormal; each case was a wrong value of the two-lane path
+  // (rounded on the subnormal grid, or the fast filter's bound rounded to 0); expected: /usr/bin/python3 g ** t
+  it.each([
+    // gamma, t, libm, glibc's gamma ** t
+    [2.3214005588701257e-150, 2, 'fma', 5.3889005547225314e-300], // t ln(gamma) = -689.09
+    [1.4769296980033938e-100, 3, 'fma', 3.221658257366235e-300], // |r| < 2^-32: the filter's b must not be 0
+    [1.7328184199421595e-150, 2, 'nofma', 3.002659676490842e-300], // the no-FMA build (GLIBC_TUNABLES)
+  ] as const)('%s ** %s (%s): two-lane, scalar, JS twin and schedule() both backends equal glibc', (g, t, libm, v) => {
+    expect([
+      kernelPowX2(g, t, libm),
+      kernelPowVariant(g, t, libm === 'fma'),
+      expScale(g, powPrepare(g, libm), t),
+    ]).toEqual([v, v, v]);
+    const o = { baseLr: 0, maxLr: 1, stepSizeUp: 1000, cycleMomentum: false, libm } as const;
+    const sf = schedule({ ...o, mode: 'triangular' }, { start: 0, length: 4 }).lr[0][t]; // 0 + 1 * scale_factor
+    for (const backend of ['wasm', 'js'] as const) {
+      const r = schedule({ ...o, mode: 'exp_range', gamma: g }, { start: 0, length: 4, backend });
+      expect(Object.is(r.lr[0][t], sf * v), backend).toBe(true);
+    }
   });
 });
