@@ -1,5 +1,5 @@
 import {
-  pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok,
+  pow_prepare, pow_fixed, pow_fixed_x2, pow_fixed_fma_x2, pow_range_ok, lhi,
   pow_fix_lanes, pow_fix_pair,
 } from "./pow";
 
@@ -46,7 +46,7 @@ export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
   let small = max(abs(t0), abs(t1)) < 67108864 && floor(t0) == t0 && floor(t1) == t1; // whole, below 2^26
   // scales()'s choice: the range checked per pair, or once for [t0, t1]; unproven lanes computed exactly after
   let v: v128;
-  if (!fma) v = pow_fixed_x2(f64x2(t0, t1));
+  if (!fma) v = pow_fixed_x2(f64x2(t0, t1), true);
   else {
     let out = __heap_base + 32;
     let y = f64x2(t0, t1);
@@ -58,6 +58,22 @@ export function pow_x2(gamma: f64, t0: f64, t1: f64, fma: bool): f64 {
   }
   pow_x2_hi = f64x2.extract_lane(v, 1);
   return f64x2.extract_lane(v, 0);
+}
+
+/** the no-FMA pow_fixed_x2 of t0 + i for i in [i, n), two pairs a turn, into s_buf; returns the i it stopped at */
+// @ts-ignore: decorator
+@inline
+function pow_block_x2(s_buf: usize, i: u32, n: u32, t0_v: v128, i_v: v128, low: bool): u32 {
+  for (; i + 3 < n; i += 4) {
+    v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v), low));
+    v128.store(s_buf + (i << 3) + 16, pow_fixed_x2(f64x2.add(t0_v, f64x2.add(i_v, f64x2.splat(2))), low));
+    i_v = f64x2.add(i_v, f64x2.splat(4));
+  }
+  for (; i + 1 < n; i += 2) {
+    v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v), low));
+    i_v = f64x2.add(i_v, f64x2.splat(2));
+  }
+  return i;
 }
 
 // @ts-ignore: decorator
@@ -263,16 +279,10 @@ function scales(
           nd = defer_lanes(list, nd, i, pow_fixed_fma_x2(s_buf + (i << 3), f64x2.add(t0_v, i_v), false, true));
           i_v = f64x2.add(i_v, f64x2.splat(2));
         }
+      } else if (min(first * lhi, (t0 + <f64>(n - 1)) * lhi) > -511) {
+        i = pow_block_x2(s_buf, i, n, t0_v, i_v, false); // no t ln(gamma) <= -512: no specialcase k < 0 lane
       } else {
-        for (; i + 3 < n; i += 4) {
-          v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
-          v128.store(s_buf + (i << 3) + 16, pow_fixed_x2(f64x2.add(t0_v, f64x2.add(i_v, f64x2.splat(2)))));
-          i_v = f64x2.add(i_v, f64x2.splat(4));
-        }
-        for (; i + 1 < n; i += 2) {
-          v128.store(s_buf + (i << 3), pow_fixed_x2(f64x2.add(t0_v, i_v)));
-          i_v = f64x2.add(i_v, f64x2.splat(2));
-        }
+        i = pow_block_x2(s_buf, i, n, t0_v, i_v, true);
       }
       if (fma) pow_fix_lanes(list, nd, s_buf, t0);
     }

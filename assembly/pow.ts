@@ -547,7 +547,7 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
 // @ts-ignore: decorator
 @inline
-export function pow_fixed_x2(y: v128): v128 {
+export function pow_fixed_x2(y: v128, low_lanes: bool): v128 {
   // see: pow_lut, the no-FMA split of y * log(x)
   let yhi = v128.and(y, i64x2.splat(0xFFFFFFFFF8000000));
   let ylo = f64x2.sub(y, yhi);
@@ -576,8 +576,10 @@ export function pow_fixed_x2(y: v128): v128 {
     f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)))),
   );
   // see: specialcase, k < 0 on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
+  if (!low_lanes) return f64x2.add(sbits, f64x2.mul(sbits, tmp)); // the caller knows every ehi > -512
   let low = f64x2.le(ehi, f64x2.splat(-512));
   let scale = v128.bitselect(i64x2.add(sbits, i64x2.splat(1022 << 52)), sbits, low);
-  let v = f64x2.add(scale, f64x2.mul(scale, tmp));
-  return v128.bitselect(f64x2.mul(v, f64x2.splat(reinterpret<f64>(0x0010000000000000))), v, low);
+  // the scale back selected, not the product: v * 2^-1022 on the other lanes would be subnormal (and slow)
+  let back = v128.bitselect(f64x2.splat(reinterpret<f64>(0x0010000000000000)), f64x2.splat(1.0), low);
+  return f64x2.mul(f64x2.add(scale, f64x2.mul(scale, tmp)), back);
 }
