@@ -1,5 +1,5 @@
-// `npm run mutation [-- --mutate src/options.ts]`: Stryker with stryker.config.mjs. Stryker's CLI refuses
-// Node < 22 at import (an engines guard; the repo runs Node 20), so the Stryker class is run directly.
+// `npm run mutation [-- --mutate src/options.ts]`: Stryker with stryker.config.mjs, run through its Stryker class
+// so that a one-file run gets its own sandbox, reports and incremental file (options below).
 import { Stryker } from '../node_modules/@stryker-mutator/core/dist/src/stryker.js';
 
 const args = process.argv.slice(2);
