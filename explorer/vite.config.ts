@@ -4,14 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const stub = fileURLToPath(new URL('./node-stub.ts', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: './',
   publicDir: false,
-  // stopgap: src/npy.ts imports node:fs / node:zlib for the CLI's .npz writer, which the page never calls
-  resolve: { alias: { 'node:fs': stub, 'node:zlib': stub } },
   worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('../dist-explorer', import.meta.url)),
