@@ -495,10 +495,7 @@ function pow_fixed_fma_x2_cert(y: v128, ehi: v128, err: v128, kd: v128, ki: v128
   let q23 = fma_cert_x2(r, f64x2.splat(C3), f64x2.splat(C2));
   let q45 = fma_cert_x2(r, f64x2.splat(C5), f64x2.splat(C4));
   let tmp = fma_cert_x2(q45, f64x2.mul(r2, r2), fma_cert_x2(q23, r2, f64x2.add(r, tail)));
-  // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
-  let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
-  let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
-  return v128.bitselect(lowv, fma_x2(sbits, tmp, sbits, true), low);
+  return v128.bitselect(specialcase_low_x2(sbits, tmp, low), fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed(y, true) lane by lane: the exact scalar path of pow_fixed_fma_x2 */
@@ -538,10 +535,7 @@ function pow_fixed_fma_x2_exact(y: v128, yh: v128, ehi: v128, err: v128, kd: v12
   let q23 = fma_const_x2(r, rh, rl, C3, C2); // |C2| >= |r C3|: big
   let q45 = fma_const_x2(r, rh, rl, C5, C4);
   let tmp = fma_x2(q45, f64x2.mul(r2, r2), fma_x2(q23, r2, f64x2.add(r, tail), false), false);
-  // specialcase k < 0 as glibc: on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
-  let sc = i64x2.add(sbits, i64x2.splat(1022 << 52));
-  let lowv = f64x2.mul(f64x2.add(sc, f64x2.mul(sc, tmp)), f64x2.splat(reinterpret<f64>(0x0010000000000000)));
-  return v128.bitselect(lowv, fma_x2(sbits, tmp, sbits, true), low);
+  return v128.bitselect(specialcase_low_x2(sbits, tmp, low), fma_x2(sbits, tmp, sbits, true), low);
 }
 
 /** pow_fixed on two lanes y (finite, |y| in [2^-65, 2^63)): the same operations lane by lane, so the same bits. */
@@ -575,11 +569,18 @@ export function pow_fixed_x2(y: v128, low_lanes: bool): v128 {
     f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, f64x2.add(f64x2.splat(C2), f64x2.mul(r, f64x2.splat(C3))))),
     f64x2.mul(f64x2.mul(r2, r2), f64x2.add(f64x2.splat(C4), f64x2.mul(r, f64x2.splat(C5)))),
   );
-  // see: specialcase, k < 0 on the scale 2^1022 higher, so scale * tmp stays normal, then scaled back
   if (!low_lanes) return f64x2.add(sbits, f64x2.mul(sbits, tmp)); // the caller knows every ehi > -512
-  let low = f64x2.le(ehi, f64x2.splat(-512));
+  return specialcase_low_x2(sbits, tmp, f64x2.le(ehi, f64x2.splat(-512)));
+}
+
+/** scale + scale * tmp on two lanes, the low lanes (specialcase's k < 0) as glibc: on the scale 2^1022 higher, so
+ * scale * tmp stays normal, then scaled back. The scalings are selected, not the results: the other lanes'
+ * (scale 2^1022) * 2^-1022 could be subnormal, slow on x86. */
+// @ts-ignore: decorator
+@inline
+function specialcase_low_x2(sbits: v128, tmp: v128, low: v128): v128 {
+  // see: specialcase, sbits += 1022ull << 52; y = scale + scale * tmp; y = 0x1p-1022 * y
   let scale = v128.bitselect(i64x2.add(sbits, i64x2.splat(1022 << 52)), sbits, low);
-  // the scale back selected, not the product: v * 2^-1022 on the other lanes would be subnormal (and slow)
   let back = v128.bitselect(f64x2.splat(reinterpret<f64>(0x0010000000000000)), f64x2.splat(1.0), low);
   return f64x2.mul(f64x2.add(scale, f64x2.mul(scale, tmp)), back);
 }
